@@ -29,6 +29,12 @@ export interface ExecuteOptions {
 /** One connection: statements run in order, and a transaction spans calls. */
 export interface Session {
   execute(sql: string, options?: ExecuteOptions): Promise<QueryResult>;
+  /**
+   * Runs a `COPY … FROM STDIN` statement fed by `data` (PostgreSQL: pg-copy-streams, streamed;
+   * PGlite: `/dev/blob`, one COPY per chunk of whole lines, in the same session). Returns rows copied.
+   * Absent on engines without COPY (Athena).
+   */
+  copyFrom?(copySql: string, data: AsyncIterable<string | Uint8Array>): Promise<number>;
 }
 
 export interface ColumnInfo {
