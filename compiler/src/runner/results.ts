@@ -24,6 +24,8 @@ export interface ActionResult {
   error?: string;
   /** Why it was skipped, e.g. "dependency marts.daily_sales failed". */
   skippedBecause?: string;
+  /** Names ("schema.name") of the failed upstream actions that caused the skip (alerts list them). */
+  blockedBy?: string[];
   assertion?: AssertionOutcome;
   attempts?: number;
   statements?: number;
