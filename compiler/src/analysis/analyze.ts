@@ -1,0 +1,125 @@
+// Whole-project SQL analysis: for every action, the relations its SQL reads and the column-level
+// lineage of its output, in dependency order (so `select *` expands from upstream lineage).
+// Results are cached by content hash in .strata/cache/, so a warm run parses nothing.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { allActions, targetKey } from "../graph/select";
+import type { CompiledGraph, GraphAction } from "../graph/types";
+import { analyzePostgresQuery, loadPostgresParser, type ColumnLineage, type QueryAnalysis } from "./pg-lineage";
+
+export interface ActionAnalysis {
+  key: string;
+  action: GraphAction;
+  /** Relations read by the action's SQL, resolved to graph keys where they match an action. */
+  reads: { relation: string; key?: string; location: number; statement: string }[];
+  lineage?: ColumnLineage[];
+  /** One line: why the SQL could not be analysed (it does not parse). */
+  parseError?: string;
+}
+
+export interface GraphAnalysis {
+  actions: Map<string, ActionAnalysis>;
+  cache: { hits: number; misses: number };
+}
+
+const CACHE_VERSION = 1;
+
+interface CacheFile {
+  version: number;
+  entries: Record<string, QueryAnalysis | { error: string }>;
+}
+
+export async function analyzeGraph(graph: CompiledGraph, options: { projectDir: string; useCache?: boolean }): Promise<GraphAnalysis> {
+  await loadPostgresParser();
+  const cachePath = path.join(options.projectDir, ".strata", "cache", "analysis.json");
+  const cache = options.useCache === false ? emptyCache() : readCache(cachePath);
+  const used: CacheFile = emptyCache();
+  const stats = { hits: 0, misses: 0 };
+
+  const actions = allActions(graph);
+  const keys = new Map<string, string>(); // "schema.name" and bare "name" (when unique) → key
+  const nameCounts = new Map<string, number>();
+  for (const a of actions) nameCounts.set(a.target.name, (nameCounts.get(a.target.name) ?? 0) + 1);
+  for (const a of actions) {
+    keys.set(targetKey(a.target), targetKey(a.target));
+    if (nameCounts.get(a.target.name) === 1) keys.set(a.target.name, targetKey(a.target));
+  }
+
+  const outputs = new Map<string, string[]>(); // key → output column names, as known so far
+  for (const a of actions) {
+    const declared = a.actionDescriptor?.columns?.map((c) => c.path[0]).filter(Boolean);
+    if (declared?.length) outputs.set(targetKey(a.target), declared);
+  }
+  const known = (relation: string) => {
+    const key = keys.get(relation);
+    return key ? outputs.get(key) : undefined;
+  };
+
+  const result = new Map<string, ActionAnalysis>();
+  for (const action of actions) {
+    const key = targetKey(action.target);
+    const statements = sqlOf(action);
+    const analysis: ActionAnalysis = { key, action, reads: [] };
+    for (const [i, sql] of statements.entries()) {
+      const isMain = i === statements.length - 1 && action.kind === "table";
+      const deps = action.kind === "declaration" ? [] : action.dependencyTargets.map((t) => `${targetKey(t)}=${(known(targetKey(t)) ?? []).join(",")}`);
+      const hash = crypto.createHash("sha256").update(`${CACHE_VERSION}\0${sql}\0${deps.join(";")}`).digest("hex");
+      let entry = cache.entries[hash];
+      if (entry) stats.hits++;
+      else {
+        stats.misses++;
+        try {
+          entry = analyzePostgresQuery(sql, known);
+        } catch (err) {
+          entry = { error: (err as Error).message.split("\n")[0] };
+        }
+      }
+      used.entries[hash] = entry;
+      if ("error" in entry) {
+        analysis.parseError ??= entry.error;
+        continue;
+      }
+      for (const r of entry.relations) analysis.reads.push({ ...r, key: keys.get(r.relation), statement: sql });
+      if (isMain && entry.columns) analysis.lineage = entry.columns;
+    }
+    if (analysis.lineage) outputs.set(key, analysis.lineage.map((c) => c.name));
+    result.set(key, analysis);
+  }
+  if (options.useCache !== false) writeCache(cachePath, used);
+  return { actions: result, cache: stats };
+}
+
+/** The SQL statements of an action that read data, the main query last. */
+function sqlOf(action: GraphAction): string[] {
+  switch (action.kind) {
+    case "table":
+      return [...(action.preOps ?? []), action.query];
+    case "assertion":
+      return [action.query];
+    case "operation":
+      return action.queries;
+    default:
+      return [];
+  }
+}
+
+function emptyCache(): CacheFile {
+  return { version: CACHE_VERSION, entries: {} };
+}
+
+function readCache(file: string): CacheFile {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as CacheFile;
+    return parsed.version === CACHE_VERSION ? parsed : emptyCache();
+  } catch {
+    return emptyCache();
+  }
+}
+
+function writeCache(file: string, cache: CacheFile): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(cache));
+  fs.renameSync(tmp, file);
+}
