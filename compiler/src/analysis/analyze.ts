@@ -123,3 +123,11 @@ function writeCache(file: string, cache: CacheFile): void {
   fs.writeFileSync(tmp, JSON.stringify(cache));
   fs.renameSync(tmp, file);
 }
+
+/** Copies each table's column lineage into `strata.lineage`, where compile --json and the docs read it. */
+export function attachLineage(graph: CompiledGraph, analysis: GraphAnalysis): void {
+  for (const table of graph.tables) {
+    const lineage = analysis.actions.get(targetKey(table.target))?.lineage;
+    if (lineage) table.strata = { ...table.strata, lineage };
+  }
+}

@@ -54,6 +54,16 @@ export interface StrataActionOptions {
   location?: SourceLocation;
   /** The raw SQLX source text of the file that defined the action (docs show it). */
   sourceFile?: string;
+  /** Column-level lineage from SQL analysis (`strata compile --lineage`, docs): output column → sources. */
+  lineage?: ColumnLineageEntry[];
+}
+
+export interface ColumnLineageEntry {
+  name: string;
+  /** Source columns: relation "schema.name" and column name. */
+  sources: { relation: string; column: string }[];
+  /** False when the column passes a source column through unchanged. */
+  transformed: boolean;
 }
 
 export interface Table {
