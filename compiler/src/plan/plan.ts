@@ -2,6 +2,7 @@
 // Every materialization reads as its sequence of statements, and is golden-tested without a
 // database. `strata run --dry-run` prints these statements.
 import type { CompiledGraph, GraphAction, Target } from "../graph/types";
+import type { ResolvedTarget } from "../project/targets";
 import type { WarehouseState } from "../warehouse/warehouse";
 
 export interface PlanOptions {
@@ -11,6 +12,8 @@ export interface PlanOptions {
   runId: string;
   /** The whole graph, for assertion schema, project config and dependency lookups. */
   graph: CompiledGraph;
+  /** The target being planned for (Athena reads s3Data and table settings from it). */
+  target?: ResolvedTarget;
 }
 
 export interface PlanStep {

@@ -24,6 +24,8 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Per-statement timeout; the driver cancels and throws when it passes. */
   timeoutMs?: number;
+  /** Bind parameters for `$1`, `$2`, … (then `sql` must be a single statement). */
+  params?: unknown[];
 }
 
 /** One connection: statements run in order, and a transaction spans calls. */

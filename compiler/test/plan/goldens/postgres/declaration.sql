@@ -1,0 +1,2 @@
+-- landing.raw_orders: declaration
+-- requires landing.raw_orders: declared source "landing.raw_orders" does not exist in the warehouse

@@ -1,0 +1,34 @@
+-- ods.events: incremental
+
+-- step: build new rows into events__strata_tmp_20260101_000000_ab12
+create unlogged table "ods"."events__strata_tmp_20260101_000000_ab12" as select event_id, kind, at from staging.events where at > (select max(at) from ods.events);
+
+-- step: merge new rows into events (one transaction)
+begin;
+do $strata$
+declare
+  added text;
+  missing text;
+  retyped text;
+begin
+  with incoming as (select attnum, attname::text as name, format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = '"ods"."events__strata_tmp_20260101_000000_ab12"'::regclass and attnum > 0 and not attisdropped),
+       existing as (select attnum, attname::text as name, format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = '"ods"."events"'::regclass and attnum > 0 and not attisdropped)
+  select string_agg(i.name, ', ' order by i.attnum) filter (where e.name is null),
+         string_agg(e.name, ', ' order by e.attnum) filter (where i.name is null),
+         string_agg(format('%s %s -> %s', i.name, e.type, i.type), ', ' order by i.attnum) filter (where i.type <> e.type)
+    into added, missing, retyped
+    from incoming i full join existing e on e.name = i.name;
+  if added is not null or missing is not null or retyped is not null then
+    raise exception 'incremental table "ods.events": the query''s columns differ from the table''s (new: %; missing: %; changed type: %). Set onSchemaChange: "extend" to add new columns, or rebuild it with --full-refresh',
+      coalesce(added, 'none'), coalesce(missing, 'none'), coalesce(retyped, 'none');
+  end if;
+end
+$strata$;
+insert into "ods"."events" ("event_id", "kind", "at")
+select "event_id", "kind", "at" from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" order by "event_id", ctid desc) as incoming
+on conflict ("event_id") do update set "kind" = excluded."kind", "at" = excluded."at";
+drop table "ods"."events__strata_tmp_20260101_000000_ab12";
+commit;
+
+-- cleanup (after a failure)
+drop table if exists "ods"."events__strata_tmp_20260101_000000_ab12";
