@@ -1,0 +1,4 @@
+-- ods.grants (operations)
+-- run the operations
+create database if not exists `ods`;
+select 1 as ok;
