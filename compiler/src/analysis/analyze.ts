@@ -31,7 +31,6 @@ interface CacheFile {
 }
 
 export async function analyzeGraph(graph: CompiledGraph, options: { projectDir: string; useCache?: boolean }): Promise<GraphAnalysis> {
-  await loadPostgresParser();
   const cachePath = path.join(options.projectDir, ".strata", "cache", "analysis.json");
   const cache = options.useCache === false ? emptyCache() : readCache(cachePath);
   const used: CacheFile = emptyCache();
@@ -61,14 +60,17 @@ export async function analyzeGraph(graph: CompiledGraph, options: { projectDir: 
     const key = targetKey(action.target);
     const statements = sqlOf(action);
     const analysis: ActionAnalysis = { key, action, reads: [] };
+    // Lineage depends on the upstream columns too, so they are part of the cache key.
+    const deps = action.kind === "declaration" ? "" : action.dependencyTargets.map((t) => `${targetKey(t)}=${known(targetKey(t))?.join(",") ?? ""}`).join(";");
     for (const [i, sql] of statements.entries()) {
       const isMain = i === statements.length - 1 && action.kind === "table";
-      const deps = action.kind === "declaration" ? [] : action.dependencyTargets.map((t) => `${targetKey(t)}=${(known(targetKey(t)) ?? []).join(",")}`);
-      const hash = crypto.createHash("sha256").update(`${CACHE_VERSION}\0${sql}\0${deps.join(";")}`).digest("hex");
+      const hash = crypto.hash("sha1", `${CACHE_VERSION}\0${sql}\0${deps}`);
       let entry = cache.entries[hash];
       if (entry) stats.hits++;
       else {
         stats.misses++;
+        // The WASM parser loads only when something is not cached, so a warm run never pays for it.
+        if (stats.misses === 1) await loadPostgresParser();
         try {
           entry = analyzePostgresQuery(sql, known);
         } catch (err) {
@@ -86,7 +88,9 @@ export async function analyzeGraph(graph: CompiledGraph, options: { projectDir: 
     if (analysis.lineage) outputs.set(key, analysis.lineage.map((c) => c.name));
     result.set(key, analysis);
   }
-  if (options.useCache !== false) writeCache(cachePath, used);
+  // Rewrite only when something changed: new entries, or stale ones to drop.
+  const stale = Object.keys(cache.entries).length !== Object.keys(used.entries).length;
+  if (options.useCache !== false && (stats.misses > 0 || stale)) writeCache(cachePath, used);
   return { actions: result, cache: stats };
 }
 

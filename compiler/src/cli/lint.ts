@@ -24,14 +24,17 @@ export function registerLint(program: Command): void {
       if (target.dialect !== "postgres") throw new UserError(`strata lint analyses PostgreSQL SQL; target "${target.name}" is ${target.dialect}`);
       const { analyzeGraph } = await import("../analysis/analyze");
       const { lint } = await import("../analysis/lint");
+      const started = performance.now();
       const analysis = await analyzeGraph(graph, { projectDir, useCache: opts.cache });
+      const analysisMs = Math.round(performance.now() - started);
       const findings = lint(graph, analysis, projectDir);
       const errors = findings.filter((f) => f.severity === "error").length;
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ findings, errors, warnings: findings.length - errors }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ findings, errors, warnings: findings.length - errors, analysisMs, cache: analysis.cache }, null, 2)}\n`);
       } else {
         for (const f of findings) process.stdout.write(`${f.file}${f.line ? `:${f.line}` : ""}: ${f.severity} ${f.rule}: ${f.message}\n`);
         process.stdout.write(`${findings.length === 0 ? "✓ no findings" : `${errors} error(s), ${findings.length - errors} warning(s)`} in ${analysis.actions.size} actions\n`);
+        process.stderr.write(`analysed in ${analysisMs} ms (cache: ${analysis.cache.hits} hits, ${analysis.cache.misses} misses)\n`);
       }
       if (errors > 0) process.exitCode = ExitCode.actionFailed;
     });
