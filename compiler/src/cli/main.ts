@@ -43,8 +43,11 @@ export function reportError(err: unknown): number {
 
 /** Runs the CLI with process.argv and exits with its code (used by bin/strata.js). */
 export function run(): void {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => process.exit(reportError(err)),
-  );
+  main(process.argv.slice(2)).then(exitAfterFlush, (err) => exitAfterFlush(reportError(err)));
+}
+
+/** process.exit() drops output still queued for a pipe: exit once stdout and stderr have drained. */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 }
