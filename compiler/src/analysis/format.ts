@@ -13,6 +13,7 @@ function options(dialect: WarehouseKind): FormatOptionsWithLanguage {
     keywordCase: "lower",
     dataTypeCase: "lower",
     tabWidth: 2,
+    expressionWidth: 100,
     linesBetweenQueries: 1,
   };
 }
