@@ -5,10 +5,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../errors";
-import { loadLanding, selectContracts, type FileResult, type LoadReport } from "../load/index";
+import type { FileResult, LoadReport } from "../load/index";
 import { resolveTarget } from "../project/targets";
 import { redact } from "../redact";
-import { createWarehouse } from "../warehouse/index";
 
 interface LoadFlags {
   source: string[];
@@ -36,6 +35,8 @@ async function runLoad(dir: string, flags: LoadFlags): Promise<number> {
   if (!fs.existsSync(projectDir) || !fs.statSync(projectDir).isDirectory()) {
     throw new UserError(`project directory ${dir} does not exist`);
   }
+  // Loaded here, not at start-up: they pull in yaml, picomatch and the JSON stream parser.
+  const [{ loadLanding, selectContracts }, { createWarehouse }] = await Promise.all([import("../load/index"), import("../warehouse/index")]);
   // Contracts and flags are checked before connecting: a mistake there changes nothing (exit 2).
   const contracts = selectContracts(projectDir, flags.source);
   const target = resolveTarget(projectDir, flags.target);

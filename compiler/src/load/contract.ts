@@ -216,8 +216,9 @@ function readCsvOptions(node: Node | undefined, fail: Fail): CsvOptions {
   for (const key of ["delimiter", "quote"] as const) {
     const value = csv.get(key);
     if (!value) continue;
-    if (!isScalar(value) || typeof value.value !== "string" || value.value.length !== 1) {
-      fail(`csv.${key} must be a single character`, value);
+    if (!isScalar(value) || typeof value.value !== "string" || !/^[\x01-\x7f]$/.test(value.value)) {
+      // ASCII: the tokenizer scans bytes, and no byte of a multi-byte UTF-8 character is ASCII.
+      fail(`csv.${key} must be a single ASCII character`, value);
     }
     options[key] = (value as { value: string }).value;
   }

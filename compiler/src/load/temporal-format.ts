@@ -78,25 +78,33 @@ export function compileTemporalFormat(format: string, type: "date" | "timestamp"
 }
 
 const ZERO = 48;
-const digit = (text: string, i: number): number => {
-  const d = text.charCodeAt(i) - ZERO;
-  return d >= 0 && d <= 9 ? d : -100;
-};
 
 /** `YYYY-MM-DD` or `YYYY-MM-DD HH:mm:ss`, every field two/four digits and in range. */
 function isIsoTemporal(text: string): boolean {
-  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
-  const month = digit(text, 5) * 10 + digit(text, 6);
-  const day = digit(text, 8) * 10 + digit(text, 9);
-  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const codes = ISO_SCRATCH;
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  return isIsoTemporalBytes(codes, 0, text.length);
+}
+const ISO_SCRATCH = new Uint16Array(19);
+
+/** The same check on bytes `[start, end)` of a buffer (10 or 19 bytes long): the CSV hot path. */
+export function isIsoTemporalBytes(bytes: ArrayLike<number>, start: number, end: number): boolean {
+  const digit = (i: number): number => {
+    const d = bytes[start + i] - ZERO;
+    return d >= 0 && d <= 9 ? d : -100;
+  };
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const month = digit(5) * 10 + digit(6);
+  const day = digit(8) * 10 + digit(9);
+  if (bytes[start + 4] !== 45 || bytes[start + 7] !== 45 || year < 1 || month < 1 || month > 12 || day < 1) return false;
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return false;
-  if (text.length === 10) return true;
-  const hour = digit(text, 11) * 10 + digit(text, 12);
-  const minute = digit(text, 14) * 10 + digit(text, 15);
-  const second = digit(text, 17) * 10 + digit(text, 18);
+  if (end - start === 10) return true;
+  const hour = digit(11) * 10 + digit(12);
+  const minute = digit(14) * 10 + digit(15);
+  const second = digit(17) * 10 + digit(18);
   return (
-    text.charCodeAt(10) === 32 && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58 &&
+    bytes[start + 10] === 32 && bytes[start + 13] === 58 && bytes[start + 16] === 58 &&
     hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59
   );
 }

@@ -2,7 +2,6 @@
 // interpolated value is registered as a secret so it is redacted wherever it might be printed.
 import fs from "node:fs";
 import path from "node:path";
-import YAML from "yaml";
 import { UserError } from "../errors";
 import type { WarehouseKind } from "../graph/types";
 import { registerSecret } from "../redact";
@@ -49,6 +48,8 @@ export function resolveTarget(
     if (!wanted || wanted === DEFAULT_TARGET.name) return DEFAULT_TARGET;
     throw new UserError(`unknown target "${wanted}": there is no targets.yaml in ${projectDir}`);
   }
+  // Lazy: `yaml` costs tens of milliseconds to load and most commands never read targets.yaml.
+  const YAML = require("yaml") as typeof import("yaml");
   let doc: unknown;
   try {
     doc = YAML.parse(fs.readFileSync(file, "utf8"));

@@ -30,7 +30,7 @@ export function lockFileFor(dataDir: string): string {
 /** Takes the lock; returns a function that releases it. */
 export async function acquireDirectoryLock(dataDir: string, options: DirectoryLockOptions): Promise<() => void> {
   const file = lockFileFor(dataDir);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirectories(path.dirname(file), options.displayName);
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   for (;;) {
     let owner = tryCreate(file);
@@ -133,4 +133,27 @@ function isAlive(pid: number): boolean {
 function releaseIfOurs(file: string): void {
   const owner = readOwner(file);
   if (owner && owner.pid === process.pid && owner.host === os.hostname()) fs.rmSync(file, { force: true });
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdirSync never returns for some unwritable
+ * paths (e.g. under /proc), which would hang `strata run` instead of failing with a message.
+ */
+function makeDirectories(dir: string, displayName: string): void {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  while (!fs.existsSync(current)) {
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EEXIST") continue;
+      throw new StrataError(`cannot create the embedded warehouse at ${displayName}: ${(err as Error).message.split("\n")[0]}`, 3);
+    }
+  }
 }

@@ -104,7 +104,8 @@ describe("parseContract", () => {
     ["table: landing.x\ncolumns:\n  - {name: n, type: integer, format: YYYY}\n", 3, /format applies only to date and timestamp columns/],
     ["table: landing.x\ncolumns:\n  - {name: n, type: text, required: yes please}\n", 3, /required must be true or false/],
     ["table: landing.x\nformat: json\ncsv: {delimiter: ';'}\ncolumns:\n  - {name: n, type: text}\n", 3, /"csv" options apply only to format: csv/],
-    ["table: landing.x\ncsv: {delimiter: ';;'}\ncolumns:\n  - {name: n, type: text}\n", 2, /csv.delimiter must be a single character/],
+    ["table: landing.x\ncsv: {delimiter: ';;'}\ncolumns:\n  - {name: n, type: text}\n", 2, /csv.delimiter must be a single ASCII character/],
+    ["table: landing.x\ncsv: {delimiter: '§'}\ncolumns:\n  - {name: n, type: text}\n", 2, /csv.delimiter must be a single ASCII character/],
     ["table: landing.x\ncolumns:\n  - {name: n, type: numeric, decimal: ',', thousands: ','}\n", 3, /separators must differ/],
   ])("rejects %j at line %i", (text, line, message) => {
     const e = errorOf(text);

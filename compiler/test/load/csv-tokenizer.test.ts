@@ -6,8 +6,10 @@ import { CsvSyntaxError, CsvTokenizer } from "../../src/load/formats/csv-tokeniz
 
 function tokenize(text: string, chunk: number, options = { delimiter: ",", quote: '"' }): string[][] {
   const records: string[][] = [];
-  const tokenizer = new CsvTokenizer(options, (r) => records.push(r));
-  for (let i = 0; i < text.length; i += chunk) tokenizer.write(text.slice(i, i + chunk));
+  const tokenizer = new CsvTokenizer(options, (r) => records.push(r.toStrings()));
+  // Cut at every byte, even inside a multi-byte character.
+  const bytes = Buffer.from(text);
+  for (let i = 0; i < bytes.length; i += chunk) tokenizer.write(bytes.subarray(i, i + chunk));
   tokenizer.end();
   return records;
 }
@@ -30,7 +32,7 @@ describe("CsvTokenizer", () => {
   ])("splits %s records like csv-parse, wherever the chunks end", (_, text) => {
     const expected = parse(text, { skip_empty_lines: true, relax_column_count: true }) as string[][];
     expect(expected).toHaveLength(7);
-    for (let chunk = 1; chunk <= text.length; chunk++) {
+    for (let chunk = 1; chunk <= Buffer.byteLength(text); chunk++) {
       expect(tokenize(text, chunk), `chunk size ${chunk}`).toEqual(expected);
     }
   });

@@ -1,10 +1,13 @@
-// CSV files: bytes decoded as a stream (UTF-8 or Windows-1252/latin1, a BOM stripped), split into
-// records by CsvTokenizer, each record encoded to COPY text as soon as it is complete.
+// CSV files: bytes split into records by CsvTokenizer, each record encoded to COPY text as soon as
+// it is complete. UTF-8 files are never decoded to strings on the hot path: each chunk is checked to
+// be valid UTF-8 at once (a file with a bad byte takes the per-value path, which names the row).
+// Windows-1252 ("latin1") files are decoded and re-encoded as UTF-8 first.
+import { isUtf8 } from "node:buffer";
 import { suggest, type LandingContract } from "../contract";
 import type { RowEncoder } from "../row-encoder";
 import { ContractViolation } from "../row-encoder";
-import { CsvSyntaxError, CsvTokenizer } from "./csv-tokenizer";
-import type { FormatReader } from "./format-reader";
+import { CsvSyntaxError, CsvTokenizer, type CsvRecord } from "./csv-tokenizer";
+import { bomLength, type FormatReader } from "./format-reader";
 
 export function csvReader(contract: LandingContract, encoder: RowEncoder): FormatReader {
   const names = encoder.columnNames;
@@ -12,22 +15,22 @@ export function csvReader(contract: LandingContract, encoder: RowEncoder): Forma
   let positions: Int32Array | undefined = hasHeader ? undefined : Int32Array.from(names, (_, i) => i);
   let width = names.length;
   let rows = 0;
-  let out = "";
+  let first = true;
 
-  const tokenizer = new CsvTokenizer(contract.csv, (record) => {
+  const tokenizer = new CsvTokenizer(contract.csv, (record: CsvRecord) => {
     if (positions === undefined) {
-      positions = headerPositions(record, names, encoder);
-      width = record.length;
+      const header = record.toStrings();
+      positions = headerPositions(header, names, encoder);
+      width = header.length;
       return;
     }
     rows += 1;
     if (record.length !== width) encoder.fail(`row ${rows}: has ${record.length} fields, expected ${width}`);
-    out += encoder.encodeFields(record, positions, rows);
+    encoder.addRecord(record, positions, rows);
   });
-  // WHATWG "latin1" is Windows-1252, which is what Excel's "latin1" files really are.
-  const decoder = new TextDecoder(contract.csv.encoding === "latin1" ? "latin1" : "utf-8");
+  const toUtf8 = contract.csv.encoding === "latin1" ? latin1ToUtf8() : checkUtf8(encoder);
 
-  const run = (step: () => void): string => {
+  const run = (step: () => void): Buffer => {
     try {
       step();
     } catch (err) {
@@ -37,23 +40,52 @@ export function csvReader(contract: LandingContract, encoder: RowEncoder): Forma
       }
       throw err;
     }
-    const text = out;
-    out = "";
-    return text;
+    return encoder.take();
   };
 
   return {
     get rows() {
       return rows;
     },
-    write: (chunk) => run(() => tokenizer.write(decoder.decode(chunk, { stream: true }))),
+    write: (chunk) =>
+      run(() => {
+        if (first) {
+          chunk = chunk.subarray(bomLength(chunk));
+          first = false;
+        }
+        tokenizer.write(toUtf8(chunk));
+      }),
     end: () =>
       run(() => {
-        tokenizer.write(decoder.decode());
+        tokenizer.write(toUtf8(Buffer.alloc(0), true));
         tokenizer.end();
         if (positions === undefined) encoder.fail("is empty: no header row");
       }),
   };
+}
+
+/**
+ * Passes UTF-8 chunks through, checking each one (up to its last ASCII byte, so no character is
+ * cut in two). From the first invalid byte on, the encoder checks every text value itself, and
+ * the value that holds the bad byte is reported with its row and column.
+ */
+function checkUtf8(encoder: RowEncoder): (chunk: Buffer, last?: boolean) => Buffer {
+  let unchecked: Buffer | undefined;
+  return (chunk, last = false) => {
+    if (encoder.checkUtf8) return chunk;
+    const bytes = unchecked === undefined ? chunk : Buffer.concat([unchecked, chunk]);
+    let cut = bytes.length;
+    if (!last) while (cut > 0 && bytes[cut - 1] >= 0x80) cut -= 1;
+    unchecked = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : undefined;
+    if (!isUtf8(bytes.subarray(0, cut))) encoder.checkUtf8 = true;
+    return chunk;
+  };
+}
+
+/** WHATWG "latin1" is Windows-1252, which is what Excel's "latin1" files really are. */
+function latin1ToUtf8(): (chunk: Buffer) => Buffer {
+  const decoder = new TextDecoder("latin1");
+  return (chunk) => Buffer.from(decoder.decode(chunk, { stream: true }), "utf8");
 }
 
 /** Maps each contract column to its position in the header; the header must name exactly the columns. */

@@ -1,4 +1,5 @@
-// The shape every landing-file format (CSV, JSON array, NDJSON) implements: bytes in, COPY text out.
+// The shape every landing-file format (CSV, JSON array, NDJSON) implements: bytes in, COPY text
+// (UTF-8 bytes) out.
 import type { LandingContract } from "../contract";
 import type { RowEncoder } from "../row-encoder";
 
@@ -7,9 +8,9 @@ export interface FormatReader {
    * Parses the next chunk of the file and returns the COPY lines of the rows it completed.
    * Throws ContractViolation on the first row, header or syntax error.
    */
-  write(chunk: Buffer): Promise<string> | string;
+  write(chunk: Buffer): Promise<Buffer> | Buffer;
   /** The file ended: returns the last rows, or throws if the file was cut short. */
-  end(): Promise<string> | string;
+  end(): Promise<Buffer> | Buffer;
   /** Data rows read so far. */
   readonly rows: number;
 }

@@ -10,7 +10,6 @@ export function jsonArrayReader(_contract: LandingContract, encoder: RowEncoder)
   const known = new Set(encoder.columnNames);
   const parser = new JSONParser({ paths: ["$.*"], keepStack: false });
   let rows = 0;
-  let out = "";
   let started = false;
   let failure: unknown;
 
@@ -18,17 +17,15 @@ export function jsonArrayReader(_contract: LandingContract, encoder: RowEncoder)
     rows += 1;
     if (!isPlainObject(value)) encoder.fail(`row ${rows}: is not a JSON object`);
     checkFields(value, known, rows, encoder);
-    out += encoder.encodeObject(value, rows);
+    encoder.addObject(value, rows);
   };
   parser.onError = (err) => {
     failure ??= err instanceof ContractViolation ? err : new ContractViolation(`${encoder.label}: invalid JSON after row ${rows}: ${err.message}`);
   };
 
-  const drain = (): string => {
+  const drain = (): Buffer => {
     if (failure) throw failure;
-    const text = out;
-    out = "";
-    return text;
+    return encoder.take();
   };
 
   return {
@@ -40,7 +37,7 @@ export function jsonArrayReader(_contract: LandingContract, encoder: RowEncoder)
       if (!started) {
         data = data.subarray(bomLength(data));
         const first = data.findIndex((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
-        if (first < 0) return "";
+        if (first < 0) return Buffer.alloc(0);
         if (data[first] !== 0x5b /* [ */) encoder.fail(`is not a JSON array (it starts with ${JSON.stringify(String.fromCharCode(data[first]))})`);
         started = true;
       }

@@ -11,10 +11,10 @@ export function ndjsonReader(_contract: LandingContract, encoder: RowEncoder): F
   let pending: Buffer | undefined;
   let first = true;
 
-  const parseLine = (bytes: Buffer, start: number, end: number): string => {
+  const parseLine = (bytes: Buffer, start: number, end: number): void => {
     line += 1;
     const text = bytes.toString("utf8", start, end).trim();
-    if (text === "") return "";
+    if (text === "") return;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -25,7 +25,7 @@ export function ndjsonReader(_contract: LandingContract, encoder: RowEncoder): F
     if (!isPlainObject(value)) encoder.fail(`line ${line}: is not a JSON object`);
     // Rows are numbered by line, so a message points at the line to open in an editor.
     checkFields(value, known, line, encoder);
-    return encoder.encodeObject(value, line);
+    encoder.addObject(value, line);
   };
 
   return {
@@ -39,19 +39,19 @@ export function ndjsonReader(_contract: LandingContract, encoder: RowEncoder): F
         data = data.subarray(bomLength(data));
         first = false;
       }
-      let out = "";
       let start = 0;
       for (let nl = data.indexOf(0x0a, start); nl >= 0; nl = data.indexOf(0x0a, start)) {
-        out += parseLine(data, start, nl);
+        parseLine(data, start, nl);
         start = nl + 1;
       }
       if (start < data.length) pending = Buffer.from(data.subarray(start));
-      return out;
+      return encoder.take();
     },
     end() {
       const rest = pending;
       pending = undefined;
-      return rest ? parseLine(rest, 0, rest.length) : "";
+      if (rest) parseLine(rest, 0, rest.length);
+      return encoder.take();
     },
   };
 }

@@ -1,0 +1,169 @@
+// Incremental benchmark for the reference platform: how much does "a new day" cost compared with
+// building everything from scratch?
+//
+//   npm run build && node bench/incremental/run.mjs [--scale 10] [--days 42] [--target postgres|pglite]
+//                                                   [--pg-url postgres://postgres@127.0.0.1:5432/test] [--keep] [--reuse]
+//
+// 1. generates `--days` days of landing files at `--scale` (scale 1 ≈ 1M order lines) into
+//    bench/.work/incremental/, with a copy of the reference project next to them;
+// 2. full refresh: `strata load` + `strata run --full-refresh` on an empty warehouse (a fresh
+//    PostgreSQL database, or a fresh PGlite directory);
+// 3. incremental day: generates day days+1, then `strata load` + `strata run`;
+// 4. writes the timings to bench/incremental/RESULTS.md (appending a row to its table).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const { generate } = require(path.join(repo, "tools/generate/generate.js"));
+const pg = require("pg");
+
+function parseArgs(argv) {
+  const options = { scale: 10, days: 42, target: "postgres", pgUrl: "postgres://postgres@127.0.0.1:5432/test", keep: false, reuse: false };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === "--scale") options.scale = Number(value);
+    else if (flag === "--days") options.days = Number(value);
+    else if (flag === "--target") options.target = value;
+    else if (flag === "--pg-url") options.pgUrl = value;
+    else if (flag === "--reuse") {
+      options.reuse = true; // reuse the landing files a previous run generated at this scale
+      i--;
+    } else if (flag === "--keep") {
+      options.keep = true; // keep the benchmark database for inspection
+      i--;
+    }
+    else {
+      console.error(`unknown option ${flag}`);
+      process.exit(2);
+    }
+  }
+  return options;
+}
+
+function strata(projectDir, args) {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [path.join(repo, "bin/strata.js"), ...args, projectDir], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) {
+    console.error(result.stdout.split("\n").slice(-30).join("\n"), result.stderr);
+    throw new Error(`strata ${args.join(" ")} exited ${result.status}`);
+  }
+  const summary = result.stdout.trim().split("\n").filter(Boolean).find((l) => /^(Files|Run) /.test(l)) ?? "";
+  console.log(`  strata ${args.join(" ")}: ${seconds.toFixed(1)} s — ${summary}`);
+  if (args[0] === "run") {
+    // Where the time went: the slowest actions of this run.
+    const results = JSON.parse(fs.readFileSync(path.join(projectDir, ".strata", "run_results.json"), "utf8"));
+    const slowest = results.actions.filter((a) => a.durationMs).sort((a, b) => b.durationMs - a.durationMs).slice(0, 6);
+    console.log(`    slowest: ${slowest.map((a) => `${a.name} ${(a.durationMs / 1000).toFixed(1)}s`).join(", ")}`);
+  }
+  return seconds;
+}
+
+async function withAdmin(url, fn) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const work = path.join(repo, "bench/.work/incremental", `scale-${options.scale}`);
+  const landing = path.join(work, "landing");
+  const reuse = options.reuse && fs.existsSync(landing);
+  for (const entry of ["definitions", "assertions", "includes", ".strata"]) fs.rmSync(path.join(work, entry), { recursive: true, force: true });
+  if (!reuse) fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  for (const entry of ["dataform.json", "definitions", "assertions", "includes"]) fs.cpSync(path.join(repo, entry), path.join(work, entry), { recursive: true });
+  for (const source of fs.readdirSync(path.join(repo, "landing"))) {
+    fs.mkdirSync(path.join(landing, source), { recursive: true });
+    fs.copyFileSync(path.join(repo, "landing", source, "contract.yaml"), path.join(landing, source, "contract.yaml"));
+  }
+
+  let started = performance.now();
+  if (reuse) {
+    // Drop the extra day a previous run added, so the full refresh sees days 1..days only.
+    const extraDay = generate({ scale: options.scale, day: options.days + 1, out: path.join(work, ".extra-day") });
+    for (const source of fs.readdirSync(path.join(work, ".extra-day"))) {
+      for (const file of fs.readdirSync(path.join(work, ".extra-day", source))) if (file !== "contract.yaml") fs.rmSync(path.join(landing, source, file), { force: true });
+    }
+    fs.rmSync(path.join(work, ".extra-day"), { recursive: true, force: true });
+    console.log(`reusing the landing files in ${path.relative(repo, landing)} (${extraDay.files} files of day ${options.days + 1} removed)`);
+  } else {
+    console.log(`generating ${options.days} days at scale ${options.scale} ...`);
+    const generated = generate({ scale: options.scale, days: options.days, out: landing });
+    console.log(`  ${generated.files} files, ${(generated.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const full = { bytes: landingBytes(landing) };
+
+  const database = `bench_incremental_${process.pid}`;
+  if (options.target === "postgres") {
+    await withAdmin(options.pgUrl, (c) => c.query(`create database ${database}`));
+    const url = new URL(options.pgUrl);
+    url.pathname = `/${database}`;
+    fs.writeFileSync(path.join(work, "targets.yaml"), `default: bench\ntargets:\n  bench: { adapter: postgres, url: "${url}" }\n`);
+  } else {
+    fs.writeFileSync(path.join(work, "targets.yaml"), "default: bench\ntargets:\n  bench: { adapter: pglite, path: .strata/warehouse }\n");
+  }
+
+  try {
+    console.log("full refresh:");
+    const fullLoad = strata(work, ["load"]);
+    const fullRun = strata(work, ["run", "--full-refresh"]);
+
+    const newDay = options.days + 1;
+    started = performance.now();
+    const day = generate({ scale: options.scale, day: newDay, out: path.join(work, "landing") });
+    console.log(`incremental day ${newDay}: ${day.files} files, ${(day.bytes / 1e6).toFixed(2)} MB generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const dayLoad = strata(work, ["load"]);
+    const dayRun = strata(work, ["run"]);
+
+    const fullTotal = fullLoad + fullRun;
+    const dayTotal = dayLoad + dayRun;
+    const row = {
+      date: new Date().toISOString().slice(0, 10),
+      target: options.target,
+      scale: options.scale,
+      days: options.days,
+      mb: (full.bytes / 1e6).toFixed(0),
+      fullLoad: fullLoad.toFixed(1),
+      fullRun: fullRun.toFixed(1),
+      dayLoad: dayLoad.toFixed(1),
+      dayRun: dayRun.toFixed(1),
+      ratioTotal: ((100 * dayTotal) / fullTotal).toFixed(1),
+      ratioRun: ((100 * dayRun) / fullRun).toFixed(1),
+    };
+    console.log(`incremental day / full refresh: ${row.ratioTotal}% (load + run), ${row.ratioRun}% (run only)`);
+    appendResult(row);
+  } finally {
+    if (options.target === "postgres" && !options.keep) await withAdmin(options.pgUrl, (c) => c.query(`drop database if exists ${database} with (force)`));
+  }
+}
+
+function landingBytes(dir) {
+  let bytes = 0;
+  for (const source of fs.readdirSync(dir)) {
+    for (const file of fs.readdirSync(path.join(dir, source))) if (file !== "contract.yaml") bytes += fs.statSync(path.join(dir, source, file)).size;
+  }
+  return bytes;
+}
+
+function appendResult(row) {
+  const file = path.join(here, "RESULTS.md");
+  const line = `| ${row.date} | ${row.target} | ${row.scale} | ${row.days} | ${row.mb} | ${row.fullLoad} | ${row.fullRun} | ${row.dayLoad} | ${row.dayRun} | ${row.ratioTotal}% | ${row.ratioRun}% |\n`;
+  fs.appendFileSync(file, line);
+  console.log(`appended to ${path.relative(repo, file)}`);
+}
+
+main().catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});

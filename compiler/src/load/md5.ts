@@ -1,0 +1,195 @@
+// MD5 (RFC 1321) of a byte range, written as lowercase hex into a buffer. `_row_hash` is md5 of each
+// row's COPY text, and the row is already bytes in the output buffer: hashing it there avoids a
+// string per row, its UTF-8 conversion and a result string (crypto.hash costs about as much per
+// ~80-byte row in that overhead as in the hashing itself).
+
+const HEX = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const tail = new Uint8Array(128);
+const state = new Int32Array(4);
+
+/** One 64-byte block into `state`; the 64 steps unrolled (constants from RFC 1321). */
+function block(bytes: Uint8Array, at: number): void {
+  const w0 = bytes[at + 0] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24);
+  const w1 = bytes[at + 4] | (bytes[at + 5] << 8) | (bytes[at + 6] << 16) | (bytes[at + 7] << 24);
+  const w2 = bytes[at + 8] | (bytes[at + 9] << 8) | (bytes[at + 10] << 16) | (bytes[at + 11] << 24);
+  const w3 = bytes[at + 12] | (bytes[at + 13] << 8) | (bytes[at + 14] << 16) | (bytes[at + 15] << 24);
+  const w4 = bytes[at + 16] | (bytes[at + 17] << 8) | (bytes[at + 18] << 16) | (bytes[at + 19] << 24);
+  const w5 = bytes[at + 20] | (bytes[at + 21] << 8) | (bytes[at + 22] << 16) | (bytes[at + 23] << 24);
+  const w6 = bytes[at + 24] | (bytes[at + 25] << 8) | (bytes[at + 26] << 16) | (bytes[at + 27] << 24);
+  const w7 = bytes[at + 28] | (bytes[at + 29] << 8) | (bytes[at + 30] << 16) | (bytes[at + 31] << 24);
+  const w8 = bytes[at + 32] | (bytes[at + 33] << 8) | (bytes[at + 34] << 16) | (bytes[at + 35] << 24);
+  const w9 = bytes[at + 36] | (bytes[at + 37] << 8) | (bytes[at + 38] << 16) | (bytes[at + 39] << 24);
+  const w10 = bytes[at + 40] | (bytes[at + 41] << 8) | (bytes[at + 42] << 16) | (bytes[at + 43] << 24);
+  const w11 = bytes[at + 44] | (bytes[at + 45] << 8) | (bytes[at + 46] << 16) | (bytes[at + 47] << 24);
+  const w12 = bytes[at + 48] | (bytes[at + 49] << 8) | (bytes[at + 50] << 16) | (bytes[at + 51] << 24);
+  const w13 = bytes[at + 52] | (bytes[at + 53] << 8) | (bytes[at + 54] << 16) | (bytes[at + 55] << 24);
+  const w14 = bytes[at + 56] | (bytes[at + 57] << 8) | (bytes[at + 58] << 16) | (bytes[at + 59] << 24);
+  const w15 = bytes[at + 60] | (bytes[at + 61] << 8) | (bytes[at + 62] << 16) | (bytes[at + 63] << 24);
+  let a = state[0];
+  let b = state[1];
+  let c = state[2];
+  let d = state[3];
+  a = (a + ((b & c) | (~b & d)) + -680876936 + w0) | 0;
+  a = (b + ((a << 7) | (a >>> 25))) | 0;
+  d = (d + ((a & b) | (~a & c)) + -389564586 + w1) | 0;
+  d = (a + ((d << 12) | (d >>> 20))) | 0;
+  c = (c + ((d & a) | (~d & b)) + 606105819 + w2) | 0;
+  c = (d + ((c << 17) | (c >>> 15))) | 0;
+  b = (b + ((c & d) | (~c & a)) + -1044525330 + w3) | 0;
+  b = (c + ((b << 22) | (b >>> 10))) | 0;
+  a = (a + ((b & c) | (~b & d)) + -176418897 + w4) | 0;
+  a = (b + ((a << 7) | (a >>> 25))) | 0;
+  d = (d + ((a & b) | (~a & c)) + 1200080426 + w5) | 0;
+  d = (a + ((d << 12) | (d >>> 20))) | 0;
+  c = (c + ((d & a) | (~d & b)) + -1473231341 + w6) | 0;
+  c = (d + ((c << 17) | (c >>> 15))) | 0;
+  b = (b + ((c & d) | (~c & a)) + -45705983 + w7) | 0;
+  b = (c + ((b << 22) | (b >>> 10))) | 0;
+  a = (a + ((b & c) | (~b & d)) + 1770035416 + w8) | 0;
+  a = (b + ((a << 7) | (a >>> 25))) | 0;
+  d = (d + ((a & b) | (~a & c)) + -1958414417 + w9) | 0;
+  d = (a + ((d << 12) | (d >>> 20))) | 0;
+  c = (c + ((d & a) | (~d & b)) + -42063 + w10) | 0;
+  c = (d + ((c << 17) | (c >>> 15))) | 0;
+  b = (b + ((c & d) | (~c & a)) + -1990404162 + w11) | 0;
+  b = (c + ((b << 22) | (b >>> 10))) | 0;
+  a = (a + ((b & c) | (~b & d)) + 1804603682 + w12) | 0;
+  a = (b + ((a << 7) | (a >>> 25))) | 0;
+  d = (d + ((a & b) | (~a & c)) + -40341101 + w13) | 0;
+  d = (a + ((d << 12) | (d >>> 20))) | 0;
+  c = (c + ((d & a) | (~d & b)) + -1502002290 + w14) | 0;
+  c = (d + ((c << 17) | (c >>> 15))) | 0;
+  b = (b + ((c & d) | (~c & a)) + 1236535329 + w15) | 0;
+  b = (c + ((b << 22) | (b >>> 10))) | 0;
+  a = (a + ((d & b) | (~d & c)) + -165796510 + w1) | 0;
+  a = (b + ((a << 5) | (a >>> 27))) | 0;
+  d = (d + ((c & a) | (~c & b)) + -1069501632 + w6) | 0;
+  d = (a + ((d << 9) | (d >>> 23))) | 0;
+  c = (c + ((b & d) | (~b & a)) + 643717713 + w11) | 0;
+  c = (d + ((c << 14) | (c >>> 18))) | 0;
+  b = (b + ((a & c) | (~a & d)) + -373897302 + w0) | 0;
+  b = (c + ((b << 20) | (b >>> 12))) | 0;
+  a = (a + ((d & b) | (~d & c)) + -701558691 + w5) | 0;
+  a = (b + ((a << 5) | (a >>> 27))) | 0;
+  d = (d + ((c & a) | (~c & b)) + 38016083 + w10) | 0;
+  d = (a + ((d << 9) | (d >>> 23))) | 0;
+  c = (c + ((b & d) | (~b & a)) + -660478335 + w15) | 0;
+  c = (d + ((c << 14) | (c >>> 18))) | 0;
+  b = (b + ((a & c) | (~a & d)) + -405537848 + w4) | 0;
+  b = (c + ((b << 20) | (b >>> 12))) | 0;
+  a = (a + ((d & b) | (~d & c)) + 568446438 + w9) | 0;
+  a = (b + ((a << 5) | (a >>> 27))) | 0;
+  d = (d + ((c & a) | (~c & b)) + -1019803690 + w14) | 0;
+  d = (a + ((d << 9) | (d >>> 23))) | 0;
+  c = (c + ((b & d) | (~b & a)) + -187363961 + w3) | 0;
+  c = (d + ((c << 14) | (c >>> 18))) | 0;
+  b = (b + ((a & c) | (~a & d)) + 1163531501 + w8) | 0;
+  b = (c + ((b << 20) | (b >>> 12))) | 0;
+  a = (a + ((d & b) | (~d & c)) + -1444681467 + w13) | 0;
+  a = (b + ((a << 5) | (a >>> 27))) | 0;
+  d = (d + ((c & a) | (~c & b)) + -51403784 + w2) | 0;
+  d = (a + ((d << 9) | (d >>> 23))) | 0;
+  c = (c + ((b & d) | (~b & a)) + 1735328473 + w7) | 0;
+  c = (d + ((c << 14) | (c >>> 18))) | 0;
+  b = (b + ((a & c) | (~a & d)) + -1926607734 + w12) | 0;
+  b = (c + ((b << 20) | (b >>> 12))) | 0;
+  a = (a + (b ^ c ^ d) + -378558 + w5) | 0;
+  a = (b + ((a << 4) | (a >>> 28))) | 0;
+  d = (d + (a ^ b ^ c) + -2022574463 + w8) | 0;
+  d = (a + ((d << 11) | (d >>> 21))) | 0;
+  c = (c + (d ^ a ^ b) + 1839030562 + w11) | 0;
+  c = (d + ((c << 16) | (c >>> 16))) | 0;
+  b = (b + (c ^ d ^ a) + -35309556 + w14) | 0;
+  b = (c + ((b << 23) | (b >>> 9))) | 0;
+  a = (a + (b ^ c ^ d) + -1530992060 + w1) | 0;
+  a = (b + ((a << 4) | (a >>> 28))) | 0;
+  d = (d + (a ^ b ^ c) + 1272893353 + w4) | 0;
+  d = (a + ((d << 11) | (d >>> 21))) | 0;
+  c = (c + (d ^ a ^ b) + -155497632 + w7) | 0;
+  c = (d + ((c << 16) | (c >>> 16))) | 0;
+  b = (b + (c ^ d ^ a) + -1094730640 + w10) | 0;
+  b = (c + ((b << 23) | (b >>> 9))) | 0;
+  a = (a + (b ^ c ^ d) + 681279174 + w13) | 0;
+  a = (b + ((a << 4) | (a >>> 28))) | 0;
+  d = (d + (a ^ b ^ c) + -358537222 + w0) | 0;
+  d = (a + ((d << 11) | (d >>> 21))) | 0;
+  c = (c + (d ^ a ^ b) + -722521979 + w3) | 0;
+  c = (d + ((c << 16) | (c >>> 16))) | 0;
+  b = (b + (c ^ d ^ a) + 76029189 + w6) | 0;
+  b = (c + ((b << 23) | (b >>> 9))) | 0;
+  a = (a + (b ^ c ^ d) + -640364487 + w9) | 0;
+  a = (b + ((a << 4) | (a >>> 28))) | 0;
+  d = (d + (a ^ b ^ c) + -421815835 + w12) | 0;
+  d = (a + ((d << 11) | (d >>> 21))) | 0;
+  c = (c + (d ^ a ^ b) + 530742520 + w15) | 0;
+  c = (d + ((c << 16) | (c >>> 16))) | 0;
+  b = (b + (c ^ d ^ a) + -995338651 + w2) | 0;
+  b = (c + ((b << 23) | (b >>> 9))) | 0;
+  a = (a + (c ^ (b | ~d)) + -198630844 + w0) | 0;
+  a = (b + ((a << 6) | (a >>> 26))) | 0;
+  d = (d + (b ^ (a | ~c)) + 1126891415 + w7) | 0;
+  d = (a + ((d << 10) | (d >>> 22))) | 0;
+  c = (c + (a ^ (d | ~b)) + -1416354905 + w14) | 0;
+  c = (d + ((c << 15) | (c >>> 17))) | 0;
+  b = (b + (d ^ (c | ~a)) + -57434055 + w5) | 0;
+  b = (c + ((b << 21) | (b >>> 11))) | 0;
+  a = (a + (c ^ (b | ~d)) + 1700485571 + w12) | 0;
+  a = (b + ((a << 6) | (a >>> 26))) | 0;
+  d = (d + (b ^ (a | ~c)) + -1894986606 + w3) | 0;
+  d = (a + ((d << 10) | (d >>> 22))) | 0;
+  c = (c + (a ^ (d | ~b)) + -1051523 + w10) | 0;
+  c = (d + ((c << 15) | (c >>> 17))) | 0;
+  b = (b + (d ^ (c | ~a)) + -2054922799 + w1) | 0;
+  b = (c + ((b << 21) | (b >>> 11))) | 0;
+  a = (a + (c ^ (b | ~d)) + 1873313359 + w8) | 0;
+  a = (b + ((a << 6) | (a >>> 26))) | 0;
+  d = (d + (b ^ (a | ~c)) + -30611744 + w15) | 0;
+  d = (a + ((d << 10) | (d >>> 22))) | 0;
+  c = (c + (a ^ (d | ~b)) + -1560198380 + w6) | 0;
+  c = (d + ((c << 15) | (c >>> 17))) | 0;
+  b = (b + (d ^ (c | ~a)) + 1309151649 + w13) | 0;
+  b = (c + ((b << 21) | (b >>> 11))) | 0;
+  a = (a + (c ^ (b | ~d)) + -145523070 + w4) | 0;
+  a = (b + ((a << 6) | (a >>> 26))) | 0;
+  d = (d + (b ^ (a | ~c)) + -1120210379 + w11) | 0;
+  d = (a + ((d << 10) | (d >>> 22))) | 0;
+  c = (c + (a ^ (d | ~b)) + 718787259 + w2) | 0;
+  c = (d + ((c << 15) | (c >>> 17))) | 0;
+  b = (b + (d ^ (c | ~a)) + -343485551 + w9) | 0;
+  b = (c + ((b << 21) | (b >>> 11))) | 0;
+
+  state[0] = (state[0] + a) | 0;
+  state[1] = (state[1] + b) | 0;
+  state[2] = (state[2] + c) | 0;
+  state[3] = (state[3] + d) | 0;
+}
+
+/** Writes md5(bytes[start, end)) as 32 hex characters at out[at, at + 32). */
+export function md5Hex(bytes: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
+  state[0] = 0x67452301;
+  state[1] = 0xefcdab89 | 0;
+  state[2] = 0x98badcfe | 0;
+  state[3] = 0x10325476;
+  const length = end - start;
+  let pos = start;
+  for (; pos + 64 <= end; pos += 64) block(bytes, pos);
+  const rest = end - pos;
+  for (let i = 0; i < rest; i++) tail[i] = bytes[pos + i];
+  tail[rest] = 0x80;
+  const padded = rest < 56 ? 64 : 128;
+  tail.fill(0, rest + 1, padded - 8);
+  const bits = length * 8;
+  for (let i = 0; i < 4; i++) tail[padded - 8 + i] = (bits >>> (8 * i)) & 0xff;
+  const high = Math.floor(length / 0x20000000);
+  for (let i = 0; i < 4; i++) tail[padded - 4 + i] = (high >>> (8 * i)) & 0xff;
+  block(tail, 0);
+  if (padded === 128) block(tail, 64);
+  for (let w = 0; w < 4; w++) {
+    const v = state[w];
+    for (let i = 0; i < 4; i++) {
+      const byte = (v >>> (8 * i)) & 0xff;
+      out[at++] = HEX[byte >>> 4];
+      out[at++] = HEX[byte & 15];
+    }
+  }
+}

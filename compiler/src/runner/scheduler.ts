@@ -1,0 +1,180 @@
+// The DAG scheduler: runs the selected actions in dependency order, up to `concurrency` at once.
+// It knows nothing about SQL: `runAction` does the work and says how it went. A failed action
+// skips its (transitive) dependents while independent branches go on; an abort stops starting new
+// actions, lets the running ones settle (their queries are cancelled through the signal) and marks
+// the rest cancelled.
+import { targetKey } from "../graph/select";
+import type { GraphAction, Target } from "../graph/types";
+
+/** What running one action produced (the scheduler adds name, target, type and skips). */
+export interface ActionOutcome {
+  status: "success" | "failed" | "warned" | "cancelled";
+  error?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  rowsAffected?: number;
+  bytesScanned?: number;
+  attempts?: number;
+  statements?: number;
+  assertion?: { severity: "error" | "warn"; failingRows: number; sample: Record<string, unknown>[] };
+}
+
+export type ScheduledStatus = ActionOutcome["status"] | "skipped" | "disabled";
+
+export interface ScheduledResult extends Omit<ActionOutcome, "status"> {
+  action: GraphAction;
+  status: ScheduledStatus;
+  skippedBecause?: string;
+  /** The failed (or cancelled) upstream actions behind a skip, as `schema.name`. */
+  blockedBy?: string[];
+}
+
+export interface ScheduleOptions {
+  /** The selected actions, in topological order. */
+  actions: GraphAction[];
+  concurrency: number;
+  runAction: (action: GraphAction, signal: AbortSignal) => Promise<ActionOutcome>;
+  signal?: AbortSignal;
+  onStart?: (action: GraphAction) => void;
+  onFinish?: (result: ScheduledResult) => void;
+}
+
+/** Statuses that stop dependents from running. `warned` and `disabled` do not. */
+function blocks(status: ScheduledStatus): boolean {
+  return status === "failed" || status === "skipped" || status === "cancelled";
+}
+
+function dependencyTargets(action: GraphAction): Target[] {
+  return action.kind === "declaration" ? [] : action.dependencyTargets;
+}
+
+/**
+ * For each selected action, the keys of the selected actions it must wait for: its dependencies,
+ * plus — when it sets `dependOnDependencyAssertions` (Dataform semantics) — the assertions that
+ * check those dependencies (inline `assertions {}` and standalone ones naming them as parent).
+ */
+export function prerequisitesOf(actions: GraphAction[]): Map<string, string[]> {
+  const selected = new Set(actions.map((a) => targetKey(a.target)));
+  const assertionsByParent = new Map<string, string[]>();
+  for (const a of actions) {
+    if (a.kind !== "assertion" || !a.parentAction) continue;
+    const parent = targetKey(a.parentAction);
+    assertionsByParent.set(parent, [...(assertionsByParent.get(parent) ?? []), targetKey(a.target)]);
+  }
+  const out = new Map<string, string[]>();
+  for (const a of actions) {
+    const key = targetKey(a.target);
+    const prereqs = new Set<string>();
+    for (const dep of dependencyTargets(a)) {
+      const depKey = targetKey(dep);
+      if (depKey === key || !selected.has(depKey)) continue;
+      prereqs.add(depKey);
+      const wantsAssertions = (a.kind === "table" || a.kind === "operation") && a.dependOnDependencyAssertions;
+      if (wantsAssertions) for (const assertion of assertionsByParent.get(depKey) ?? []) if (assertion !== key) prereqs.add(assertion);
+    }
+    out.set(key, [...prereqs]);
+  }
+  return out;
+}
+
+/** Runs every action once (or skips/cancels it) and returns the results in the given order. */
+export async function schedule(options: ScheduleOptions): Promise<ScheduledResult[]> {
+  const { actions, runAction, onStart, onFinish } = options;
+  const concurrency = Math.max(1, Math.floor(options.concurrency));
+  const signal = options.signal ?? new AbortController().signal;
+  const keys = actions.map((a) => targetKey(a.target));
+  const indexByKey = new Map(keys.map((k, i) => [k, i]));
+  const prereqs = prerequisitesOf(actions);
+
+  const waitingOn = actions.map((_, i) => (prereqs.get(keys[i]) ?? []).length);
+  const dependents: number[][] = actions.map(() => []);
+  keys.forEach((key, i) => {
+    for (const p of prereqs.get(key) ?? []) dependents[indexByKey.get(p)!].push(i);
+  });
+
+  const results: (ScheduledResult | undefined)[] = new Array(actions.length);
+  /** The failures a skip goes back to, so every skip names the real cause, not the nearest skip. */
+  const rootCause: string[] = new Array(actions.length);
+  const blockers: (Set<string> | undefined)[] = new Array(actions.length);
+  const ready: number[] = [];
+  let readyHead = 0;
+  let running = 0;
+
+  return new Promise<ScheduledResult[]>((resolve) => {
+    const settle = (i: number, result: ScheduledResult) => {
+      results[i] = result;
+      onFinish?.(result);
+      for (const j of dependents[i]) {
+        if (blocks(result.status) && results[j] === undefined) {
+          rootCause[j] ??= result.status === "skipped" ? rootCause[i] : describeCause(actions[i], result.status);
+          const from = result.status === "skipped" ? [...(blockers[i] ?? [])] : [keys[i]];
+          blockers[j] = new Set([...(blockers[j] ?? []), ...from]);
+        }
+        if (--waitingOn[j] === 0) ready.push(j);
+      }
+    };
+
+    const pump = () => {
+      while (readyHead < ready.length) {
+        const i = ready[readyHead];
+        const action = actions[i];
+        if (rootCause[i] !== undefined && signal.aborted) {
+          readyHead++;
+          settle(i, { action, status: "cancelled", error: "run cancelled before it started" });
+          continue;
+        }
+        if (rootCause[i] !== undefined) {
+          readyHead++;
+          settle(i, { action, status: "skipped", skippedBecause: rootCause[i], blockedBy: [...(blockers[i] ?? [])] });
+          continue;
+        }
+        if ("disabled" in action && action.disabled) {
+          readyHead++;
+          settle(i, { action, status: "disabled" });
+          continue;
+        }
+        if (signal.aborted || running >= concurrency) break;
+        readyHead++;
+        running++;
+        onStart?.(action);
+        runAction(action, signal)
+          .catch((err: unknown): ActionOutcome => ({ status: signal.aborted ? "cancelled" : "failed", error: oneLine(err) }))
+          .then((outcome) => {
+            running--;
+            settle(i, { ...outcome, action });
+            pump();
+          });
+      }
+      if (running > 0) return;
+      if (signal.aborted || readyHead >= ready.length) {
+        // Nothing runs any more: whatever never started was cancelled (or is unreachable in a cycle).
+        actions.forEach((action, i) => {
+          if (results[i] === undefined) {
+            const cancelled = signal.aborted;
+            results[i] = cancelled
+              ? { action, status: "cancelled", error: "run cancelled before it started" }
+              : { action, status: "skipped", skippedBecause: rootCause[i] ?? "its dependencies form a cycle" };
+            onFinish?.(results[i]!);
+          }
+        });
+        resolve(results as ScheduledResult[]);
+      }
+    };
+
+    waitingOn.forEach((n, i) => n === 0 && ready.push(i));
+    signal.addEventListener("abort", () => pump(), { once: true });
+    pump();
+  });
+}
+
+function describeCause(action: GraphAction, status: ScheduledStatus): string {
+  const name = targetKey(action.target);
+  if (status === "cancelled") return `dependency ${name} was cancelled`;
+  return action.kind === "assertion" ? `assertion ${name} failed` : `dependency ${name} failed`;
+}
+
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split("\n")[0];
+}

@@ -1,0 +1,251 @@
+// End to end: the reference platform (landing → staging → ODS → marts) loaded and run by Strata on
+// embedded PGlite and on a real PostgreSQL 15, checked against figures computed independently in
+// TypeScript from the landing files; then a new day of files is loaded and run incrementally.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadLanding } from "../../src/load/index";
+import { resolveTarget } from "../../src/project/targets";
+import { runProject } from "../../src/runner/run";
+import type { RunResults } from "../../src/runner/results";
+import { createWarehouse } from "../../src/warehouse/index";
+import { expectedMarts, type ExpectedMarts } from "./expected-marts";
+import { readLanding } from "./landing-files";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const generator = require("../../../tools/generate/generate.js") as {
+  generate(options: { out: string; day?: number; days?: number; scale?: number }): { files: number };
+};
+
+const REPO = path.resolve(__dirname, "../../..");
+const PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test";
+const NEW_DAY = 43;
+
+/** A throwaway copy of the reference project with its own landing zone and target. */
+function makeProject(targetYaml: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-platform-"));
+  for (const entry of ["dataform.json", "definitions", "assertions", "includes", "landing"]) {
+    fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.writeFileSync(path.join(dir, "targets.yaml"), targetYaml);
+  return dir;
+}
+
+async function load(projectDir: string) {
+  const warehouse = createWarehouse(resolveTarget(projectDir), { projectDir, concurrency: 1 });
+  await warehouse.connect();
+  try {
+    return await loadLanding({ projectDir, warehouse });
+  } finally {
+    await warehouse.close();
+  }
+}
+
+async function query(projectDir: string, sqls: Record<string, string>): Promise<Record<string, Record<string, unknown>[]>> {
+  const warehouse = createWarehouse(resolveTarget(projectDir), { projectDir, concurrency: 1 });
+  await warehouse.connect();
+  try {
+    const out: Record<string, Record<string, unknown>[]> = {};
+    await warehouse.withSession(async (session) => {
+      for (const [name, sql] of Object.entries(sqls)) out[name] = (await session.execute(sql)).rows;
+    });
+    return out;
+  } finally {
+    await warehouse.close();
+  }
+}
+
+const MART_QUERIES = {
+  daily: `select to_char(sales_date, 'YYYY-MM-DD') as date, order_count::int as orders, cancelled_order_count::int as cancelled,
+            (net_revenue * 100)::bigint as net, (tax_amount * 100)::bigint as tax from marts.daily_sales order by sales_date`,
+  topClients: `select to_char(month_start, 'YYYY-MM-DD') as month, client_rank::int as rank, customer_id::int as customer, (net_revenue * 100)::bigint as net
+                 from marts.top_clients_monthly order by month_start, client_rank`,
+  monthlyTax: `select to_char(month_start, 'YYYY-MM-DD') as month, country, order_count::int as orders, (net_amount * 100)::bigint as net, (tax_amount * 100)::bigint as tax
+                 from marts.monthly_tax order by month_start, country`,
+  anomalies: `select expense_id, z_score::text as z, is_anomaly from marts.expense_anomalies order by expense_id`,
+  biweekly: `select to_char(period_start, 'YYYY-MM-DD') as period, payment_count::int as payments, (amount_received * 100)::bigint as received,
+               unmatched_payment_count::int as unmatched, (unmatched_amount * 100)::bigint as unmatched_amount from marts.biweekly_payments order by period_start`,
+  customer360: `select customer_id::int as customer, order_count::int as orders, (lifetime_net_revenue * 100)::bigint as net, (total_paid * 100)::bigint as paid
+                  from marts.customer_360 order by customer_id`,
+  weekly: `select to_char(week_start, 'YYYY-MM-DD') as week, cost_centre_code as centre, expense_count::int as entries, (total_amount * 100)::bigint as total
+             from marts.weekly_operating_costs order by week_start, cost_centre_code`,
+  yearly: `select sales_year::int as year, (net_revenue * 100)::bigint as net, growth_pct::text as growth from marts.sales_growth_yearly order by sales_year`,
+  counts: `select (select count(*) from ods.customer)::int as customers, (select count(*) from ods.sales_order)::int as orders,
+             (select count(*) from ods.sales_order_line)::int as lines, (select count(*) from staging.stg_sales_orders)::int as staged_orders`,
+};
+
+type MartRows = Awaited<ReturnType<typeof query>>;
+
+/** Checks every mart against the independently computed figures. */
+function expectMartsMatch(rows: MartRows, expected: ExpectedMarts): void {
+  expect(rows.counts[0]).toEqual({ customers: expected.customers, orders: expected.orders, lines: expected.lines, staged_orders: expected.orders });
+  expect(rows.daily.map((r) => ({ date: r.date, orders: r.orders, cancelled: r.cancelled, netCents: Number(r.net), taxCents: Number(r.tax) }))).toEqual(expected.daily);
+  expect(rows.topClients.map((r) => ({ month: r.month, rank: r.rank, customerId: r.customer, netCents: Number(r.net) }))).toEqual(expected.topClients);
+  expect(rows.monthlyTax.map((r) => ({ month: r.month, country: r.country, orders: r.orders, netCents: Number(r.net), taxCents: Number(r.tax) }))).toEqual(expected.monthlyTax);
+  expect(rows.biweekly.map((r) => ({ periodStart: r.period, payments: r.payments, receivedCents: Number(r.received), unmatched: r.unmatched, unmatchedCents: Number(r.unmatched_amount) }))).toEqual(expected.biweekly);
+  expect(rows.customer360.map((r) => ({ customerId: r.customer, orders: r.orders, netCents: Number(r.net), paidCents: Number(r.paid) }))).toEqual(expected.customer360);
+  expect(rows.weekly.map((r) => ({ weekStart: r.week, costCentre: r.centre, entries: r.entries, totalCents: Number(r.total) }))).toEqual(expected.weeklyCosts);
+  expect(rows.yearly.map((r) => ({ year: r.year, netCents: Number(r.net) }))).toEqual(expected.yearly);
+  expect(rows.anomalies.map((r) => r.expense_id)).toEqual(expected.anomalies.map((a) => a.expenseId));
+  expect(rows.anomalies.filter((r) => r.is_anomaly).map((r) => r.expense_id)).toEqual(expected.anomalies.filter((a) => a.isAnomaly).map((a) => a.expenseId));
+  rows.anomalies.forEach((r, i) => expect(Number(r.z)).toBeCloseTo(expected.anomalies[i].z ?? NaN, 2));
+}
+
+function failures(results: RunResults | undefined) {
+  return (results?.actions ?? []).filter((a) => a.status === "failed" || a.status === "skipped").map((a) => `${a.name}: ${a.error ?? a.skippedBecause}`);
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const marts: Record<string, { full: MartRows; incremental: MartRows }> = {};
+
+interface Engine {
+  name: string;
+  setUp(): Promise<string | undefined>;
+  tearDown(): Promise<void>;
+}
+
+const database = `platform_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const engines: Engine[] = [
+  {
+    name: "pglite",
+    setUp: async () => "default: local\ntargets:\n  local: { adapter: pglite, path: .strata/warehouse }\n",
+    tearDown: async () => {},
+  },
+  {
+    name: "postgres",
+    setUp: async () => {
+      if (!(await postgresReachable())) {
+        console.warn(`platform e2e: PostgreSQL at ${PG_ADMIN_URL} is not reachable; skipping the PostgreSQL 15 run`);
+        return undefined;
+      }
+      const admin = new Client({ connectionString: PG_ADMIN_URL });
+      await admin.connect();
+      await admin.query(`create database ${database}`);
+      await admin.end();
+      return `default: pg\ntargets:\n  pg: { adapter: postgres, url: "postgres://postgres@127.0.0.1:5432/${database}" }\n`;
+    },
+    tearDown: async () => {
+      const admin = new Client({ connectionString: PG_ADMIN_URL });
+      await admin.connect().catch(() => undefined);
+      await admin.query(`drop database if exists ${database} with (force)`).catch(() => undefined);
+      await admin.end().catch(() => undefined);
+    },
+  },
+];
+
+describe("reference platform, end to end", () => {
+  const projects: string[] = [];
+  let expectedFull: ExpectedMarts;
+  let expectedWithNewDay: ExpectedMarts;
+  let newDayOrders: number;
+
+  beforeAll(() => {
+    expectedFull = expectedMarts(readLanding(path.join(REPO, "landing")).files);
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "strata-platform-day-"));
+    fs.cpSync(path.join(REPO, "landing"), scratch, { recursive: true });
+    generator.generate({ out: scratch, day: NEW_DAY });
+    const files = readLanding(scratch).files;
+    expectedWithNewDay = expectedMarts(files);
+    newDayOrders = new Set(files.filter((f) => f.source === "sales_orders" && f.file.includes("2025-01-12")).flatMap((f) => f.rows.map((r) => r.order_id))).size;
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  afterAll(async () => {
+    for (const dir of projects) fs.rmSync(dir, { recursive: true, force: true });
+    for (const engine of engines) await engine.tearDown();
+  });
+
+  it("the committed landing sample is exactly what the generator outputs", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "strata-platform-gen-"));
+    projects.push(out);
+    generator.generate({ out });
+    for (const source of fs.readdirSync(path.join(REPO, "landing"))) {
+      const committed = fs.readdirSync(path.join(REPO, "landing", source)).filter((f) => f !== "contract.yaml").sort();
+      expect(fs.readdirSync(path.join(out, source)).filter((f) => f !== "contract.yaml").sort()).toEqual(committed);
+      for (const file of committed) {
+        expect(fs.readFileSync(path.join(out, source, file)).equals(fs.readFileSync(path.join(REPO, "landing", source, file))), `${source}/${file}`).toBe(true);
+      }
+    }
+  });
+
+  for (const engine of engines) {
+    it(`${engine.name}: builds every layer, marts match independent figures, a new day runs incrementally`, async (ctx) => {
+      const targetYaml = await engine.setUp();
+      if (!targetYaml) return ctx.skip();
+      const projectDir = makeProject(targetYaml);
+      projects.push(projectDir);
+
+      const firstLoad = await load(projectDir);
+      expect(firstLoad.quarantined).toBe(0);
+      expect(firstLoad.loaded).toBeGreaterThan(100);
+
+      const first = await runProject({ projectDir });
+      expect(failures(first.results)).toEqual([]);
+      expect(first.exitCode).toBe(0);
+      // The payment for an unknown order is a warn-level relationship failure: reported, not fatal.
+      const warned = first.results!.actions.find((a) => a.name === "assertions.payment_order_exists");
+      expect(warned?.status).toBe("warned");
+      expect(warned?.assertion?.failingRows).toBe(1);
+      // Read the marts, then edit an old landing row behind Strata's back: an incremental run must
+      // not see it (only rows loaded after the last run are processed; a full refresh would).
+      const full = await query(projectDir, {
+        ...MART_QUERIES,
+        tamper: "update landing.sales_orders set channel = 'tampered' where _source_file like '%2024-12-01%'",
+      });
+      delete full.tamper;
+      expectMartsMatch(full, expectedFull);
+      expect(full.daily.filter((d) => d.orders === 0).map((d) => d.date)).toEqual(["2024-12-25", "2025-01-01"]);
+      expect(full.anomalies.some((a) => a.is_anomaly)).toBe(true);
+
+      // A new day of landing files: only the new rows flow through staging and the ODS.
+      const newDay = generator.generate({ out: path.join(projectDir, "landing"), day: NEW_DAY });
+      const secondLoad = await load(projectDir);
+      expect(secondLoad.loaded).toBe(newDay.files); // only that day's files; the others are unchanged
+      expect(secondLoad.unchanged).toBe(firstLoad.loaded);
+      const second = await runProject({ projectDir });
+      expect(failures(second.results)).toEqual([]);
+      expect(second.exitCode).toBe(0);
+      const incremental = await query(projectDir, {
+        ...MART_QUERIES,
+        tampered: "select count(*)::int as n from staging.stg_sales_orders where channel = 'tampered'",
+        newDay: "select count(*)::int as n from staging.stg_sales_orders where _source_file like '%2025-01-12%'",
+      });
+      expect(incremental.tampered[0].n).toBe(0);
+      expect(incremental.newDay[0].n).toBe(newDayOrders);
+      delete incremental.tampered;
+      delete incremental.newDay;
+      expectMartsMatch(incremental, expectedWithNewDay);
+
+      marts[engine.name] = { full, incremental };
+
+      if (engine.name !== "pglite") return;
+      // The README's bad file: quarantined with a reason naming the row, column and value; nothing loaded.
+      fs.cpSync(path.join(REPO, "examples", "bad-landing", "sales_orders"), path.join(projectDir, "landing", "sales_orders"), { recursive: true });
+      const badLoad = await load(projectDir);
+      expect(badLoad.exitCode).toBe(1);
+      const quarantined = badLoad.files.filter((f) => f.status === "quarantined");
+      expect(quarantined.map((f) => f.path)).toEqual(["landing/sales_orders/sales_orders_2025-01-13.csv"]);
+      expect(quarantined[0].reason).toMatch(/order_date/);
+      expect(quarantined[0].reason).toContain("01/13/2025");
+      const badRows = await query(projectDir, { n: "select count(*)::int as n from landing.sales_orders where _source_file like '%2025-01-13%'" });
+      expect(badRows.n[0].n).toBe(0);
+    });
+  }
+
+  it("PGlite and PostgreSQL 15 build identical marts", (ctx) => {
+    if (!marts.pglite || !marts.postgres) return ctx.skip();
+    expect(marts.postgres).toEqual(marts.pglite);
+  });
+});

@@ -1,0 +1,122 @@
+// SQL helpers shared by the reference platform's models: `${helpers.money("amount")}` in SQLX.
+// Everything dialect-specific (date truncation, interval arithmetic, casts, series) lives here so
+// models stay portable. Where includes/dialect.js (the cross-dialect helpers: PostgreSQL or Trino
+// SQL, chosen from the project's warehouse) covers an operation, these helpers delegate to it;
+// without it they emit PostgreSQL 15+ SQL.
+
+/** includes/dialect.js when present (looked up at render time, so include load order is irrelevant). */
+function dialect() {
+  try {
+    return require("./dialect");
+  } catch {
+    return null;
+  }
+}
+
+/** Round an amount to cents (numeric, half away from zero as PostgreSQL rounds numerics). */
+function money(expr) {
+  const d = dialect();
+  return `round(${d ? d.cast(expr, "numeric") : `cast(${expr} as numeric)`}, 2)`;
+}
+
+/** Trim text and turn empty strings into NULL. */
+function cleanText(expr) {
+  return `nullif(trim(${expr}), '')`;
+}
+
+/** E-mails compare trimmed and case-insensitively. */
+function normaliseEmail(expr) {
+  return `lower(trim(${expr}))`;
+}
+
+/** The calendar date of a timestamp. */
+function toDate(expr) {
+  return `cast(${expr} as date)`;
+}
+
+/** First day of the week (ISO: Monday) of a date. */
+function weekStart(expr) {
+  const d = dialect();
+  return `cast(${d ? d.dateTrunc("week", expr) : `date_trunc('week', ${expr})`} as date)`;
+}
+
+/** First day of the month of a date. */
+function monthStart(expr) {
+  const d = dialect();
+  return `cast(${d ? d.dateTrunc("month", expr) : `date_trunc('month', ${expr})`} as date)`;
+}
+
+/** Calendar year of a date, as an integer. */
+function yearOf(expr) {
+  return `cast(extract(year from ${expr}) as integer)`;
+}
+
+/** A date plus a whole number of days. */
+function addDays(expr, days) {
+  const d = dialect();
+  return d ? d.dateAdd("day", days, expr, { asDate: true }) : `cast(${expr} + ${days} * interval '1 day' as date)`;
+}
+
+/** Whole days from date `fromExpr` to date `toExpr`. */
+function daysBetween(fromExpr, toExpr) {
+  const d = dialect();
+  return d ? d.dateDiff("day", fromExpr, toExpr) : `(${toExpr} - ${fromExpr})`;
+}
+
+/** A date literal. */
+function dateLiteral(isoDate) {
+  return `date '${isoDate}'`;
+}
+
+/** Start of the fixed-length period (e.g. 14 days) counted from `anchorIsoDate` that contains `expr`. */
+function periodStart(expr, anchorIsoDate, days) {
+  return addDays(dateLiteral(anchorIsoDate), `${days} * cast(floor(${daysBetween(dateLiteral(anchorIsoDate), expr)} / ${days}.0) as integer)`);
+}
+
+/** A query returning one row per day from `fromExpr` to `toExpr` inclusive, in column `column`. */
+function dateSpine(fromExpr, toExpr, column = "day") {
+  const d = dialect();
+  return d
+    ? d.dateSeries(fromExpr, toExpr, column)
+    : `select cast(spine_day as date) as ${column} from generate_series(cast(${fromExpr} as timestamp), cast(${toExpr} as timestamp), interval '1 day') as spine(spine_day)`;
+}
+
+/** The moment `hours` hours ago. */
+function hoursAgo(hours) {
+  const d = dialect();
+  return d ? d.dateAdd("hour", -hours, "current_timestamp") : `(current_timestamp - ${hours} * interval '1 hour')`;
+}
+
+/** Incremental filter: rows loaded after the latest `_loaded_at` already in `selfRef`. */
+function loadedAfterLatestIn(selfRef, column = "_loaded_at") {
+  return `${column} > (select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from ${selfRef})`;
+}
+
+/** z-score of a value against a mean and standard deviation, NULL when the deviation is zero. */
+function zScore(valueExpr, meanExpr, stddevExpr) {
+  return `case when ${stddevExpr} > 0 then round((${valueExpr} - ${meanExpr}) / ${stddevExpr}, 3) end`;
+}
+
+/** Percentage change from `previousExpr` to `currentExpr`, NULL when there is no previous value. */
+function growthPct(currentExpr, previousExpr) {
+  return `case when ${previousExpr} > 0 then round(100 * (${currentExpr} - ${previousExpr}) / ${previousExpr}, 2) end`;
+}
+
+module.exports = {
+  money,
+  cleanText,
+  normaliseEmail,
+  toDate,
+  weekStart,
+  monthStart,
+  yearOf,
+  addDays,
+  daysBetween,
+  dateLiteral,
+  periodStart,
+  dateSpine,
+  hoursAgo,
+  loadedAfterLatestIn,
+  zScore,
+  growthPct,
+};
