@@ -154,3 +154,21 @@ function describeError(err: unknown): string {
   if (code === "ECONNREFUSED") return "connection refused";
   return (e.original?.message ?? e.message ?? String(err)).split("\n")[0];
 }
+
+/**
+ * Everything a finished run has to say on Slack: newly quarantined landing files, then the run
+ * (failures and warnings; clean runs only with onSuccess). Returns warning lines to print.
+ */
+export async function notifyRun(
+  settings: AlertSettings,
+  results: RunResults,
+  quarantined: { source: string; path: string; reason: string }[],
+): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const message of [buildQuarantineAlert(quarantined), buildRunAlert(results, settings)]) {
+    if (!message || !settings.webhookUrl) continue;
+    const outcome = await postAlert(settings, message);
+    if (outcome.warning) warnings.push(`warning: ${outcome.warning}`);
+  }
+  return warnings;
+}

@@ -5,7 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../errors";
-import type { FileResult, LoadReport } from "../load/index";
+import type { LoadReport } from "../load/index";
+import { fileLine, summaryLine } from "../load/report-lines";
 import { resolveTarget } from "../project/targets";
 import { redact } from "../redact";
 
@@ -13,6 +14,7 @@ interface LoadFlags {
   source: string[];
   target?: string;
   json?: boolean;
+  alerts?: boolean;
 }
 
 const list = (v: string, all: string[]) => [...all, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -25,6 +27,7 @@ export function registerLoad(program: Command): void {
     .option("--source <names>", "only these sources (folder names under landing/; comma-separated, repeatable)", list, [] as string[])
     .option("--target <name>", "target from targets.yaml (default: its default, else the embedded PGlite)")
     .option("--json", "print the load report as JSON")
+    .option("--no-alerts", "do not post a Slack alert for quarantined files")
     .action(async (dir: string, flags: LoadFlags) => {
       process.exitCode = await runLoad(dir, flags);
     });
@@ -56,33 +59,14 @@ async function runLoad(dir: string, flags: LoadFlags): Promise<number> {
   } finally {
     await warehouse.close();
   }
+  const quarantined = report.files.filter((f) => f.status === "quarantined" && !f.previouslyQuarantined);
+  if (flags.alerts !== false && quarantined.length > 0) {
+    const { buildQuarantineAlert, postAlert, resolveAlertSettings } = await import("../alerts/slack");
+    const settings = resolveAlertSettings(target.config, process.env, true);
+    const outcome = settings.webhookUrl ? await postAlert(settings, buildQuarantineAlert(quarantined.map((f) => ({ source: f.source, path: f.path, reason: f.reason ?? "" })))) : { sent: false };
+    if (outcome.warning) process.stderr.write(`warning: ${outcome.warning}\n`);
+  }
   if (flags.json) process.stdout.write(`${redact(JSON.stringify({ target: target.name, ...report }, null, 2))}\n`);
   else process.stdout.write(`${summaryLine(report)}\n`);
   return report.exitCode;
 }
-
-function fileLine(f: FileResult): string {
-  const status = f.status.padEnd(11);
-  switch (f.status) {
-    case "loaded":
-      return `${status} ${f.path} → ${f.table}: ${f.rows} rows, ${megabytes(f.bytes)} in ${seconds(f.durationMs)}`;
-    case "unchanged":
-      return `${status} ${f.path} (already loaded)`;
-    case "quarantined":
-      return redact(`${status} ${f.path}: ${f.reason}${f.previouslyQuarantined ? " (quarantined earlier; fix or remove the file)" : ""}`);
-    default:
-      return redact(`${status} ${f.path}: ${f.reason}`);
-  }
-}
-
-function summaryLine(r: LoadReport): string {
-  if (r.files.length === 0) return "No landing files found (landing/<source>/contract.yaml and its data files).";
-  const parts = [`${r.loaded} loaded (${r.rows} rows, ${megabytes(r.bytes)})`, `${r.unchanged} unchanged`];
-  if (r.quarantined) parts.push(`${r.quarantined} quarantined`);
-  if (r.changed) parts.push(`${r.changed} changed`);
-  if (r.released) parts.push(`${r.released} released`);
-  return `Files: ${parts.join(", ")} in ${seconds(r.durationMs)}.`;
-}
-
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e5 ? 2 : 1)} MB`;
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -21,6 +21,7 @@ interface RunFlags {
   json?: boolean;
   wait?: boolean;
   alerts?: boolean;
+  load?: boolean;
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -63,7 +64,8 @@ export function register(program: Command): void {
     .option("--concurrency <n>", "actions to run at once (default: concurrentQueryLimit, else the warehouse's maximum)")
     .option("--json", "print one JSON object per event (NDJSON), then the run results")
     .option("--wait", "wait for another run on the same target to finish instead of failing")
-    .option("--no-alerts", "do not send alerts for this run")
+    .option("--no-alerts", "do not send Slack alerts for this run")
+    .option("--no-load", "do not load new landing files before the models")
     .action(async (projectDir: string, flags: RunFlags) => {
       process.exitCode = await runCommand(projectDir, flags);
     });
@@ -101,6 +103,8 @@ async function runCommand(projectDir: string, flags: RunFlags): Promise<number> 
       vars,
       concurrency,
       wait: flags.wait,
+      load: flags.load,
+      alerts: flags.alerts,
       signal: controller.signal,
       reporter: flags.dryRun ? undefined : reporter,
     });

@@ -24,6 +24,8 @@ export interface ExecuteContext {
   retryDelayMs?: number;
   /** Things the plan wants the user to know (printed by the progress reporter). */
   onNotice?: (action: GraphAction, message: string) => void;
+  /** Actions that must fail without running, with the reason (e.g. a quarantined landing source). */
+  blocked?: Map<string, string>;
 }
 
 const SAMPLE_ROWS = 5;
@@ -35,6 +37,11 @@ export function severityOf(action: GraphAction, planOptions: PlanOptions): Sever
 
 export async function executeAction(action: GraphAction, ctx: ExecuteContext, signal: AbortSignal): Promise<ActionOutcome> {
   const started = new Date();
+  const blockedBecause = ctx.blocked?.get(targetKey(action.target));
+  if (blockedBecause) {
+    const now = started.toISOString();
+    return { status: "failed", error: redact(blockedBecause), startedAt: now, finishedAt: now, durationMs: 0, attempts: 0 };
+  }
   const retryable = action.kind !== "operation";
   const maxRetries = retryable ? (ctx.maxRetries ?? 2) : 0;
   let attempts = 0;

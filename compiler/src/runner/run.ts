@@ -4,6 +4,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { notifyRun, resolveAlertSettings } from "../alerts/slack";
 import { applyAccessAfterRun, validateAccessConfig } from "../access";
 import { compileProject } from "../compile";
 import { ExitCode, formatWithPlace, StrataError, UserError } from "../errors";
@@ -24,6 +25,7 @@ import type { RunResults } from "./results";
 import { buildRunResults, toActionResult } from "./run-results";
 import { schedule } from "./scheduler";
 import { emptyState, StateCache } from "./state-cache";
+import { runLandingStep } from "./landing-step";
 import { writeRunResults } from "./write-results";
 
 export interface RunProjectOptions {
@@ -46,6 +48,10 @@ export interface RunProjectOptions {
   /** Retries after the first attempt for transient errors (default 2). */
   maxRetries?: number;
   retryDelayMs?: number;
+  /** Load new landing files before the models (default true; `--no-load`). */
+  load?: boolean;
+  /** Post Slack alerts for failures, warnings and quarantined files (default true; `--no-alerts`). */
+  alerts?: boolean;
 }
 
 export interface DryRunOutput {
@@ -105,7 +111,7 @@ function prepare(options: RunProjectOptions): Prepared {
   if (asked.length > 0 && selected.length === 0) {
     throw new UserError(`no action matches the selection (${asked.join(", ")})`);
   }
-  const planOptions: PlanOptions = { fullRefresh: options.fullRefresh ?? false, runId: newRunId(), graph };
+  const planOptions: PlanOptions = { fullRefresh: options.fullRefresh ?? false, runId: newRunId(), graph, target };
   return { graph, target, projectDir: compiled.projectDir, selected, planOptions };
 }
 
@@ -210,6 +216,8 @@ async function runLocked(
     }
   }
 
+  const landing = options.load === false ? undefined : await runLandingStep(warehouse, projectDir, selected, (line) => reporter?.notice(line));
+
   const state = new StateCache(warehouse);
   await state.prime(selected.map((a) => a.target));
   reporter?.runStarted({ runId: planOptions.runId, target: target.name, adapter: target.adapter, actions: selected.length, concurrency });
@@ -223,6 +231,7 @@ async function runLocked(
     maxRetries: options.maxRetries,
     retryDelayMs: options.retryDelayMs,
     onNotice: (action: GraphAction, message: string) => reporter?.notice(`${targetKey(action.target)}: ${message}`),
+    blocked: landing?.blocked,
   };
   const scheduled = await schedule({
     actions: selected,
@@ -249,6 +258,10 @@ async function runLocked(
     }
   }
   reporter?.runFinished(results);
+  if (options.alerts !== false) {
+    const settings = resolveAlertSettings(target.config, process.env, true);
+    for (const warning of await notifyRun(settings, results, landing?.newlyQuarantined ?? [])) reporter?.notice(warning);
+  }
   // H9 access control (issue 10): make privileges match dataform.json "access" after every run.
   const accessExit = await applyAccessAfterRun(warehouse, graph, (m) => reporter?.notice(m), signal.aborted);
   return { exitCode: Math.max(results.exitCode, accessExit) as ExitCode, results, resultsFile };
