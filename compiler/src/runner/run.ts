@@ -173,7 +173,7 @@ async function execute(p: Prepared, options: RunProjectOptions): Promise<RunProj
   const warehouse = createWarehouse(connectTarget, { projectDir, concurrency: requested });
   await warehouse.connect();
   try {
-    const release = await abortable(warehouse.acquireRunLock({ wait: options.wait ?? false }), signal);
+    const release = await abortable(warehouse.acquireRunLock({ wait: options.wait ?? false, scope: lockScope(graph) }), signal);
     try {
       return await runLocked(p, options, warehouse, reporter, signal);
     } finally {
@@ -265,6 +265,12 @@ async function runLocked(
   // H9 access control (issue 10): make privileges match dataform.json "access" after every run.
   const accessExit = await applyAccessAfterRun(warehouse, graph, (m) => reporter?.notice(m), signal.aborted);
   return { exitCode: Math.max(results.exitCode, accessExit) as ExitCode, results, resultsFile };
+}
+
+/** What "the same project" means for the run lock: where it builds (schemas, suffix, prefix). */
+function lockScope(graph: CompiledGraph): string {
+  const c = graph.projectConfig;
+  return [c.defaultSchema, c.assertionSchema, c.schemaSuffix ?? "", c.tablePrefix ?? ""].join("|");
 }
 
 /**

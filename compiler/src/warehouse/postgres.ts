@@ -34,7 +34,12 @@ export interface PostgresWarehouseOptions {
 
 const DEFAULT_POOL_SIZE = 4;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-const RUN_LOCK_KEY = "hashtext('strata:' || current_database())";
+/**
+ * One run at a time per target: the advisory lock's key is the database plus the project's scope
+ * (its schemas), so two projects sharing a database — or two test suites with their own schemas —
+ * never wait for each other, while two runs of the same project do. `$1` is the scope.
+ */
+const RUN_LOCK_KEY = "hashtext('strata:' || current_database() || ':' || $1::text)";
 
 type PgModule = typeof import("pg");
 
@@ -127,14 +132,15 @@ export class PostgresWarehouse implements Warehouse {
    * One run per database: a session-level advisory lock held on a connection of its own (outside
    * the pool) until release, so that the run's own queries never contend with it.
    */
-  async acquireRunLock(options: { wait: boolean; timeoutMs?: number }): Promise<() => Promise<void>> {
+  async acquireRunLock(options: { wait: boolean; timeoutMs?: number; scope?: string }): Promise<() => Promise<void>> {
+    const scope = [options.scope ?? ""];
     const client = await this.openClient();
     try {
       const deadline = Date.now() + (options.timeoutMs ?? Infinity);
       for (;;) {
-        const { rows } = await client.query(`select pg_try_advisory_lock(${RUN_LOCK_KEY}) as locked`);
+        const { rows } = await client.query(`select pg_try_advisory_lock(${RUN_LOCK_KEY}) as locked`, scope);
         if (rows[0].locked) break;
-        if (!options.wait || Date.now() >= deadline) throw new StrataError(await this.describeLockHolder(client));
+        if (!options.wait || Date.now() >= deadline) throw new StrataError(await this.describeLockHolder(client, scope));
         await new Promise((resolve) => setTimeout(resolve, Math.min(500, Math.max(1, deadline - Date.now()))));
       }
     } catch (err) {
@@ -146,7 +152,7 @@ export class PostgresWarehouse implements Warehouse {
       if (released) return;
       released = true;
       // Ending the session releases a session-level advisory lock even if the unlock fails.
-      await client.query(`select pg_advisory_unlock(${RUN_LOCK_KEY})`).catch(() => undefined);
+      await client.query(`select pg_advisory_unlock(${RUN_LOCK_KEY})`, scope).catch(() => undefined);
       await client.end().catch(() => undefined);
     };
   }
@@ -157,7 +163,7 @@ export class PostgresWarehouse implements Warehouse {
     await pool?.end();
   }
 
-  private async describeLockHolder(client: Client): Promise<string> {
+  private async describeLockHolder(client: Client, scope: string[]): Promise<string> {
     const base = `another strata run holds the lock on postgres target "${this.options.targetName}"`;
     try {
       const { rows } = await client.query(`
@@ -165,7 +171,7 @@ export class PostgresWarehouse implements Warehouse {
           from pg_locks l join pg_stat_activity a on a.pid = l.pid
          where l.locktype = 'advisory' and l.granted and l.objsubid = 1
            and ((l.classid::int8 << 32) | l.objid::int8) = (${RUN_LOCK_KEY})::int8
-         limit 1`);
+         limit 1`, scope);
       const holder = rows[0];
       if (!holder) return base;
       const from = holder.addr ? ` from ${holder.addr}` : "";

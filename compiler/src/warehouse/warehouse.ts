@@ -112,6 +112,6 @@ export interface Warehouse extends Session {
    * Takes the one-run-per-target lock. Returns a release function. Throws a StrataError with a
    * clear message if another run holds it and `wait` is false.
    */
-  acquireRunLock(options: { wait: boolean; timeoutMs?: number }): Promise<() => Promise<void>>;
+  acquireRunLock(options: { wait: boolean; timeoutMs?: number; scope?: string }): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
