@@ -12,7 +12,7 @@ export interface ActionAnalysis {
   key: string;
   action: GraphAction;
   /** Relations read by the action's SQL, resolved to graph keys where they match an action. */
-  reads: { relation: string; key?: string; location: number; statement: string }[];
+  reads: { relation: string; key?: string; location: number }[];
   lineage?: ColumnLineage[];
   /** One line: why the SQL could not be analysed (it does not parse). */
   parseError?: string;
@@ -23,20 +23,41 @@ export interface GraphAnalysis {
   cache: { hits: number; misses: number };
 }
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
+
+type StoredAnalysis = Omit<ActionAnalysis, "action">;
 
 interface CacheFile {
   version: number;
+  /** Per statement: keyed by the SQL and the upstream columns it may expand. */
   entries: Record<string, QueryAnalysis | { error: string }>;
 }
 
+/** The last whole result (its own file, read first), keyed by everything the analysis reads. */
+interface GraphCacheFile {
+  version: number;
+  key: string;
+  actions: StoredAnalysis[];
+}
+
 export async function analyzeGraph(graph: CompiledGraph, options: { projectDir: string; useCache?: boolean }): Promise<GraphAnalysis> {
-  const cachePath = path.join(options.projectDir, ".strata", "cache", "analysis.json");
-  const cache = options.useCache === false ? emptyCache() : readCache(cachePath);
+  const cacheDir = path.join(options.projectDir, ".strata", "cache");
+  const useCache = options.useCache !== false;
+  const actions = allActions(graph);
+  const graphKey = graphFingerprint(actions);
+  // Nothing changed since the last analysis: reuse it whole, parsing and walking nothing.
+  const last = useCache ? readJson<GraphCacheFile>(path.join(cacheDir, "analysis-graph.json")) : undefined;
+  if (last?.version === CACHE_VERSION && last.key === graphKey) {
+    const byKey = new Map(actions.map((a) => [targetKey(a.target), a]));
+    const reused = new Map(last.actions.map((s) => [s.key, { ...s, action: byKey.get(s.key)! }]));
+    return { actions: reused, cache: { hits: last.actions.length, misses: 0 } };
+  }
+
+  const cachePath = path.join(cacheDir, "analysis.json");
+  const stored = useCache ? readJson<CacheFile>(cachePath) : undefined;
+  const cache = stored?.version === CACHE_VERSION ? stored : emptyCache();
   const used: CacheFile = emptyCache();
   const stats = { hits: 0, misses: 0 };
-
-  const actions = allActions(graph);
   const keys = new Map<string, string>(); // "schema.name" and bare "name" (when unique) → key
   const nameCounts = new Map<string, number>();
   for (const a of actions) nameCounts.set(a.target.name, (nameCounts.get(a.target.name) ?? 0) + 1);
@@ -82,16 +103,29 @@ export async function analyzeGraph(graph: CompiledGraph, options: { projectDir: 
         analysis.parseError ??= entry.error;
         continue;
       }
-      for (const r of entry.relations) analysis.reads.push({ ...r, key: keys.get(r.relation), statement: sql });
+      for (const r of entry.relations) analysis.reads.push({ ...r, key: keys.get(r.relation) });
       if (isMain && entry.columns) analysis.lineage = entry.columns;
     }
     if (analysis.lineage) outputs.set(key, analysis.lineage.map((c) => c.name));
     result.set(key, analysis);
   }
-  // Rewrite only when something changed: new entries, or stale ones to drop.
-  const stale = Object.keys(cache.entries).length !== Object.keys(used.entries).length;
-  if (options.useCache !== false && (stats.misses > 0 || stale)) writeCache(cachePath, used);
+  if (useCache) {
+    writeJson(cachePath, used);
+    const graphFile: GraphCacheFile = { version: CACHE_VERSION, key: graphKey, actions: [...result.values()].map(({ action: _action, ...rest }) => rest) };
+    writeJson(path.join(cacheDir, "analysis-graph.json"), graphFile);
+  }
   return { actions: result, cache: stats };
+}
+
+/** A hash of every input of the analysis: each action's key, SQL, dependencies and declared columns. */
+function graphFingerprint(actions: GraphAction[]): string {
+  const hash = crypto.createHash("sha1").update(`${CACHE_VERSION}\0`);
+  for (const a of actions) {
+    hash.update(`${targetKey(a.target)}\0${sqlOf(a).join("\0")}\0`);
+    if (a.kind !== "declaration") hash.update(a.dependencyTargets.map(targetKey).join(","));
+    hash.update(`\0${(a.actionDescriptor?.columns ?? []).map((c) => c.path.join(".")).join(",")}\n`);
+  }
+  return hash.digest("hex");
 }
 
 /** The SQL statements of an action that read data, the main query last. */
@@ -112,19 +146,18 @@ function emptyCache(): CacheFile {
   return { version: CACHE_VERSION, entries: {} };
 }
 
-function readCache(file: string): CacheFile {
+function readJson<T>(file: string): T | undefined {
   try {
-    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as CacheFile;
-    return parsed.version === CACHE_VERSION ? parsed : emptyCache();
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
   } catch {
-    return emptyCache();
+    return undefined;
   }
 }
 
-function writeCache(file: string, cache: CacheFile): void {
+function writeJson(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(cache));
+  fs.writeFileSync(tmp, JSON.stringify(value));
   fs.renameSync(tmp, file);
 }
 
