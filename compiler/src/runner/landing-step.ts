@@ -4,6 +4,9 @@
 // and the runner skips everything downstream of it.
 import { targetKey } from "../graph/select";
 import type { GraphAction } from "../graph/types";
+import fs from "node:fs";
+import path from "node:path";
+import type { LandingContract } from "../load/contract";
 import type { LoadReport, QuarantinedFile } from "../load/index";
 import type { Warehouse } from "../warehouse/warehouse";
 
@@ -15,6 +18,13 @@ export interface LandingStepOutcome {
   newlyQuarantined: QuarantinedFile[];
 }
 
+/** The project's landing contracts, parsed and validated (UserError, exit 2, for a bad one). */
+export function landingContracts(projectDir: string): LandingContract[] {
+  if (!fs.existsSync(path.join(projectDir, "landing"))) return [];
+  const { selectContracts } = require("../load/index") as typeof import("../load/index");
+  return selectContracts(projectDir);
+}
+
 /**
  * Loads the sources whose landing tables the selected actions read (or that are selected
  * themselves). Engines without COPY (Athena) load nothing here: their landing data is external
@@ -23,12 +33,13 @@ export interface LandingStepOutcome {
 export async function runLandingStep(
   warehouse: Warehouse,
   projectDir: string,
+  allContracts: LandingContract[],
   selected: GraphAction[],
   onLine: (line: string) => void,
 ): Promise<LandingStepOutcome> {
   const empty: LandingStepOutcome = { blocked: new Map(), newlyQuarantined: [] };
-  if (warehouse.dialect !== "postgres") return empty;
-  const { loadLanding, quarantinedSources, selectContracts } = await import("../load/index");
+  if (warehouse.dialect !== "postgres" || allContracts.length === 0) return empty;
+  const { loadLanding, quarantinedSources } = await import("../load/index");
   const { fileLine, summaryLine } = await import("../load/report-lines");
 
   const wanted = new Set<string>();
@@ -36,7 +47,7 @@ export async function runLandingStep(
     wanted.add(targetKey(action.target));
     if (action.kind !== "declaration") for (const dep of action.dependencyTargets) wanted.add(targetKey(dep));
   }
-  const contracts = selectContracts(projectDir).filter((c) => wanted.has(targetKey(c.table)));
+  const contracts = allContracts.filter((c) => wanted.has(targetKey(c.table)));
   if (contracts.length === 0) return empty;
 
   const report = await loadLanding({

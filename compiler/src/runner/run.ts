@@ -25,7 +25,8 @@ import type { RunResults } from "./results";
 import { buildRunResults, toActionResult } from "./run-results";
 import { schedule } from "./scheduler";
 import { emptyState, StateCache } from "./state-cache";
-import { runLandingStep } from "./landing-step";
+import { landingContracts, runLandingStep } from "./landing-step";
+import type { LandingContract } from "../load/contract";
 import { writeRunResults } from "./write-results";
 
 export interface RunProjectOptions {
@@ -88,6 +89,7 @@ interface Prepared {
   projectDir: string;
   selected: GraphAction[];
   planOptions: PlanOptions;
+  contracts: LandingContract[];
 }
 
 function prepare(options: RunProjectOptions): Prepared {
@@ -111,8 +113,10 @@ function prepare(options: RunProjectOptions): Prepared {
   if (asked.length > 0 && selected.length === 0) {
     throw new UserError(`no action matches the selection (${asked.join(", ")})`);
   }
+  // Landing contracts are checked before anything connects: a bad one is exit 2, nothing changed.
+  const contracts = options.load === false || options.dryRun ? [] : landingContracts(compiled.projectDir);
   const planOptions: PlanOptions = { fullRefresh: options.fullRefresh ?? false, runId: newRunId(), graph, target };
-  return { graph, target, projectDir: compiled.projectDir, selected, planOptions };
+  return { graph, target, projectDir: compiled.projectDir, selected, planOptions, contracts };
 }
 
 function resolveConcurrency(requested: number | undefined, graph: CompiledGraph, warehouseMax?: number): number {
@@ -216,7 +220,7 @@ async function runLocked(
     }
   }
 
-  const landing = options.load === false ? undefined : await runLandingStep(warehouse, projectDir, selected, (line) => reporter?.notice(line));
+  const landing = await runLandingStep(warehouse, projectDir, p.contracts, selected, (line) => reporter?.notice(line));
 
   const state = new StateCache(warehouse);
   await state.prime(selected.map((a) => a.target));

@@ -51,7 +51,9 @@ describe("bad-input corpus", () => {
     // Seed the database so "unchanged" compares something real.
     if (hasPg) {
       const seed = tempDir("strata-bad-input-seed-");
-      writeFiles(seed, baseProject());
+      // A landing source too, so the load manifest exists before the cases run (4 at a time): the
+      // landing-file cases legitimately write it, and must not look like a change in another case.
+      writeFiles(seed, { ...baseProject(), "landing/seed/contract.yaml": "table: landing.seed\nformat: csv\ncolumns:\n  - { name: id, type: integer }\n", "landing/seed/a.csv": "id\n1\n" });
       const r = await strata(["run", seed]);
       expect(r.code, r.stderr).toBe(0);
       fs.rmSync(seed, { recursive: true, force: true });

@@ -121,14 +121,17 @@ describe.runIf(hasPg)("faults on PostgreSQL", () => {
 
   it("SIGKILL at 8 seeded random points of a versioned chain: every table old or new, never partial or missing; the next run completes", async () => {
     const TABLES = 6;
-    const dir = project(chainProject(url, "sigkill", TABLES));
+    const dir = project(chainProject(url, "sigkill", TABLES, 0.1));
+    const timed = Date.now();
     const initial = await strata(["run", dir, "--wait", "--vars", "version=0"]);
     expect(initial.code, initial.stderr).toBe(0);
+    // Kill points are spread over the length of a real run on this machine (fast or loaded alike).
+    const runMs = Date.now() - timed;
     const random = seeded(20261121);
     const seen = new Set(["0"]);
     let killedMidRun = 0;
     for (let point = 1; point <= 8; point++) {
-      const delay = 150 + Math.floor(random() * 1500);
+      const delay = Math.floor(runMs * (0.1 + 0.8 * random()));
       const { child, done } = strataChild(["run", dir, "--wait", "--vars", `version=${point}`]);
       const timer = setTimeout(() => child.kill("SIGKILL"), delay);
       const r = await done;

@@ -71,12 +71,17 @@ describe.runIf(hasPg)("SIGKILL during a reference-platform run (PostgreSQL)", ()
   it("20 kill points: every relation old or new, never partial or missing; the next run completes", async () => {
     const initial = await strata(["run", dir, "--wait"]);
     expect(initial.code, initial.stderr).toBe(0);
+    // Kill points are spread over the length of a real run on this machine (fast or loaded alike).
+    const timed = Date.now();
+    const calibration = await strata(["run", dir, "--wait", "--full-refresh"]);
+    expect(calibration.code, calibration.stderr).toBe(0);
+    const runMs = Date.now() - timed;
     const before = await contents(url);
     expect(Object.keys(before.relations).length).toBeGreaterThan(30);
     const random = seeded(10_2026);
     let killedMidRun = 0;
     for (let point = 1; point <= 20; point++) {
-      const delay = 200 + Math.floor(random() * 2000);
+      const delay = Math.floor(runMs * (0.1 + 0.8 * random()));
       const { child, done } = strataChild(["run", dir, "--wait", "--full-refresh"]);
       const timer = setTimeout(() => child.kill("SIGKILL"), delay);
       const r = await done;
