@@ -1,5 +1,6 @@
 // landing/<source>/contract.yaml: what a landing file must look like (columns, types, formats) and
 // the landing table it loads into. Parsing is pure; every mistake is a UserError at file:line:col.
+import { yamlReason } from "../project/yaml-errors";
 import fs from "node:fs";
 import path from "node:path";
 import { closest, distance } from "fastest-levenshtein";
@@ -130,7 +131,7 @@ export function parseContract(text: string, where: { file: string; dir: string }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = lineCounter.linePos(e.pos[0]);
-    throw new UserError(`invalid YAML: ${e.message.split("\n")[0]}`, { file: where.file, line: pos.line, column: pos.col });
+    throw new UserError(`invalid YAML: ${yamlReason(e)}`, { file: where.file, line: pos.line, column: pos.col });
   }
   const root = doc.contents;
   if (!isMap(root)) return fail("a contract must be a YAML map with at least `columns`", root);

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors";
+import { parseYamlFile } from "./yaml-errors";
 import type { ProjectConfig } from "../graph/types";
 
 export const PROJECT_DEFAULTS = {
@@ -74,16 +75,7 @@ function readJson(file: string): Record<string, unknown> {
 }
 
 function readWorkflowSettings(file: string): Record<string, unknown> {
-  // Lazy: `yaml` is only needed for v3 projects.
-  const YAML = require("yaml") as typeof import("yaml");
-  let doc: unknown;
-  try {
-    doc = YAML.parse(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    const e = err as { message: string; linePos?: { line: number; col: number }[] };
-    const pos = e.linePos?.[0];
-    throw new UserError(`invalid YAML: ${e.message.split("\n")[0]}`, { file: "workflow_settings.yaml", line: pos?.line ?? 1, column: pos?.col });
-  }
+  const doc = parseYamlFile(fs.readFileSync(file, "utf8"), "workflow_settings.yaml");
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== "object" || Array.isArray(doc)) {
     throw new UserError("workflow_settings.yaml must be a map of settings", { file: "workflow_settings.yaml", line: 1 });

@@ -1,6 +1,7 @@
 // Each landing/<source>/contract.yaml declares the landing table it loads, so staging models can
 // `ref("crm_customers")` or `ref("landing", "crm_customers")`. Only `table`, `description` and
 // `columns[].name/description` are read here; the loader validates the rest of the contract.
+import { yamlReason } from "./yaml-errors";
 import type { CompilationError } from "../graph/types";
 
 export interface LandingDeclaration {
@@ -18,11 +19,11 @@ export function readLandingContract(file: string, text: string): LandingDeclarat
   try {
     doc = YAML.parseDocument(text);
   } catch (err) {
-    return { message: `invalid YAML: ${(err as Error).message.split("\n")[0]}`, fileName: file, line: 1 };
+    return { message: `invalid YAML: ${yamlReason(err as Error)}`, fileName: file, line: 1 };
   }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    return { message: `invalid YAML: ${e.message.split("\n")[0]}`, fileName: file, line: e.linePos?.[0]?.line ?? 1, column: e.linePos?.[0]?.col };
+    return { message: `invalid YAML: ${yamlReason(e)}`, fileName: file, line: e.linePos?.[0]?.line ?? 1, column: e.linePos?.[0]?.col };
   }
   const root = doc.toJS() as Record<string, unknown> | null;
   const lineOfKey = (key: string) => {

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors";
+import { parseYamlFile } from "./yaml-errors";
 import type { WarehouseKind } from "../graph/types";
 import { registerSecret } from "../redact";
 
@@ -48,16 +49,8 @@ export function resolveTarget(
     if (!wanted || wanted === DEFAULT_TARGET.name) return DEFAULT_TARGET;
     throw new UserError(`unknown target "${wanted}": there is no targets.yaml in ${projectDir}`);
   }
-  // Lazy: `yaml` costs tens of milliseconds to load and most commands never read targets.yaml.
-  const YAML = require("yaml") as typeof import("yaml");
-  let doc: unknown;
-  try {
-    doc = YAML.parse(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    const e = err as { message: string; linePos?: { line: number; col: number }[] };
-    const pos = e.linePos?.[0];
-    throw new UserError(`invalid YAML: ${e.message.split("\n")[0]}`, { file: "targets.yaml", line: pos?.line, column: pos?.col });
-  }
+  // parseYamlFile loads `yaml` only now: most commands never read targets.yaml.
+  const doc = parseYamlFile(fs.readFileSync(file, "utf8"), "targets.yaml");
   const root = (doc ?? {}) as { default?: string; targets?: Record<string, Record<string, unknown>> };
   const targets = root.targets ?? {};
   if (typeof targets !== "object" || Array.isArray(targets)) {
