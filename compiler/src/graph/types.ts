@@ -146,8 +146,12 @@ export interface Test {
   testQuery: string;
   /** Strata: for incremental models, the incremental query with refs replaced (Dataform #1132). */
   incrementalTestQuery?: string;
-  /** Strata: inputs for the incremental variant, including `self`'s prior contents. */
+  /** The expected rows (the test file's own query), with refs replaced by the inputs. */
   expectedOutputQuery: string;
+  /** Strata: the same three queries with each input as a named CTE (portable to PostgreSQL 15). */
+  strataTestQuery?: string;
+  strataIncrementalTestQuery?: string;
+  strataExpectedOutputQuery?: string;
 }
 
 export interface ProjectConfig {

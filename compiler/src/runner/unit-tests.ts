@@ -38,8 +38,10 @@ async function runUnitTest(test: Test, session: Session): Promise<UnitTestResult
   const incremental = test.incrementalTestQuery !== undefined && test.inputs.some((i) => targetKey(i.target) === model);
   const base = { name: test.name, file: test.fileName, model, variant: incremental ? "incremental" : "full" } as const;
   try {
-    const actual = await session.execute(stripSemicolon(incremental ? test.incrementalTestQuery! : test.testQuery));
-    const expected = await session.execute(stripSemicolon(test.expectedOutputQuery));
+    // The CTE forms run on every PostgreSQL version; the inlined ones are Dataform's.
+    const query = incremental ? (test.strataIncrementalTestQuery ?? test.incrementalTestQuery!) : (test.strataTestQuery ?? test.testQuery);
+    const actual = await session.execute(stripSemicolon(query));
+    const expected = await session.execute(stripSemicolon(test.strataExpectedOutputQuery ?? test.expectedOutputQuery));
     const diff = compareRows(
       actual.fields.map((f) => f.name),
       actual.rows,

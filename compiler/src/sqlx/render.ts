@@ -138,6 +138,8 @@ class TestContext {
     private readonly inputs: Map<string, string>,
     private readonly isIncremental: boolean,
     private readonly selfKey?: string,
+    /** Refer to inputs by these names (a CTE per input) instead of inlining `(query)`. */
+    private readonly names?: Map<string, string>,
   ) {}
   ref(first: unknown, ...rest: unknown[]): string {
     return this.resolve(first, ...rest);
@@ -145,7 +147,7 @@ class TestContext {
   resolve(first: unknown, ...rest: unknown[]): string {
     const resolvable = toResolvable(first, rest);
     const key = resolvable ? this.renderer.targetKeyOf(resolvable) : undefined;
-    if (key !== undefined && this.inputs.has(key)) return `(${this.inputs.get(key)})`;
+    if (key !== undefined && this.inputs.has(key)) return this.names?.get(key) ?? `(${this.inputs.get(key)})`;
     this.renderer.session.error(
       `test "${this.test.name}" has no input for "${resolvable ? describeResolvable(resolvable) : String(first)}"; add an input "${resolvable ? describeResolvable(resolvable) : first}" { ... } block`,
       { file: this.test.file.path, line: this.test.location.line },
@@ -154,7 +156,8 @@ class TestContext {
     return "";
   }
   self(): string {
-    return this.selfKey && this.inputs.has(this.selfKey) ? `(${this.inputs.get(this.selfKey)})` : "";
+    if (!this.selfKey || !this.inputs.has(this.selfKey)) return "";
+    return this.names?.get(this.selfKey) ?? `(${this.inputs.get(this.selfKey)})`;
   }
   name(): string {
     return "";
@@ -444,6 +447,19 @@ class Renderer {
     };
     if (dataset.tableType === "incremental") {
       test.incrementalTestQuery = this.apply(r, dataset.query, new TestContext(this, r, inputs, true, targetText(dataset.target!))) ?? "";
+    }
+    // PostgreSQL before 16 rejects a subquery in FROM without an alias, which is what inlined
+    // inputs become (`from (select …)`): so Strata also renders the queries with each input as a
+    // named CTE, `with "strata_input_0" as (…) select * from (<model query>) …`.
+    const names = new Map([...inputs.keys()].map((key, i) => [key, `"strata_input_${i}"`]));
+    const ctes = [...inputs].map(([key, query]) => `${names.get(key)} as (${query})`).join(",\n");
+    const wrap = (query: string | undefined) => (query === undefined ? undefined : `with ${ctes}\nselect * from (${query}) as strata_test_output`);
+    if (inputs.size > 0) {
+      test.strataTestQuery = wrap(this.apply(r, dataset.query, new TestContext(this, r, inputs, false, undefined, names)));
+      test.strataExpectedOutputQuery = wrap(this.apply(r, r.query, new TestContext(this, r, inputs, false, undefined, names)));
+      if (dataset.tableType === "incremental") {
+        test.strataIncrementalTestQuery = wrap(this.apply(r, dataset.query, new TestContext(this, r, inputs, true, targetText(dataset.target!), names)));
+      }
     }
     return test;
   }

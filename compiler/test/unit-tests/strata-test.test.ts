@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compareRows } from "../../src/runner/unit-tests";
+import { pgAvailable } from "../reliability/helpers";
 
 const bin = path.resolve(__dirname, "../../../bin/strata.js");
 const dirs: string[] = [];
@@ -101,5 +102,30 @@ describe("comparing rows", () => {
   it("treats rows as a multiset and normalises numbers", () => {
     expect(compareRows(["a"], [{ a: "1.50" }, { a: 2 }], ["a"], [{ a: 2 }, { a: 1.5 }])).toBeUndefined();
     expect(compareRows(["a"], [{ a: 1 }, { a: 1 }], ["a"], [{ a: 1 }])).toBe("row count: expected 1, got 2\n+ actual:   a=1");
+  });
+});
+
+describe.runIf(pgAvailable())("strata test on the real PostgreSQL server", () => {
+  it("runs full and incremental unit tests there, with the same diff on failure", () => {
+    const dir = project({
+      ...MODELS,
+      "targets.yaml": "default: pg\ntargets:\n  pg: { adapter: postgres, url: \"postgres://postgres@127.0.0.1:5432/test\" }\n",
+      "definitions/order_log_incremental_test.sqlx": [
+        'config { type: "test", dataset: "order_log" }',
+        'input "orders" { select 1 as order_id, 5 as amount union all select 3, 7 }',
+        'input "order_log" { select 1 as order_id, 5 as amount }',
+        "select 3 as order_id, 7 as amount",
+      ].join("\n"),
+      "definitions/revenue_test.sqlx": [
+        'config { type: "test", dataset: "revenue" }',
+        'input "orders" { select 1 as customer_id, 10 as amount }',
+        "select 1 as customer_id, 11 as revenue",
+      ].join("\n"),
+    });
+    const r = strataTest(dir);
+    expect(r.out).toContain("✓ order_log_incremental_test (ods.order_log, incremental query)");
+    expect(r.out).toContain("- expected: customer_id=1, revenue=11");
+    expect(r.out).toContain("+ actual:   customer_id=1, revenue=10");
+    expect(r.code).toBe(1);
   });
 });
