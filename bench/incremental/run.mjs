@@ -3,13 +3,16 @@
 //
 //   npm run build && node bench/incremental/run.mjs [--scale 10] [--days 42] [--target postgres|pglite]
 //                                                   [--pg-url postgres://postgres@127.0.0.1:5432/test] [--keep] [--reuse]
+//                                                   [--pg-setting name=value]...
 //
 // 1. generates `--days` days of landing files at `--scale` (scale 1 ≈ 1M order lines) into
 //    bench/.work/incremental/, with a copy of the reference project next to them;
 // 2. full refresh: `strata load` + `strata run --full-refresh` on an empty warehouse (a fresh
 //    PostgreSQL database, or a fresh PGlite directory);
 // 3. incremental day: generates day days+1, then `strata load` + `strata run`;
-// 4. writes the timings to bench/incremental/RESULTS.md (appending a row to its table).
+// 4. writes the timings to bench/incremental/RESULTS.md (adding a row to its table).
+// `--pg-setting jit=off` (repeatable) sets a server parameter on the benchmark database for both
+// runs (`alter database … set`); the row's target column names it, so such rows stay apart.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -23,13 +26,14 @@ const { generate } = require(path.join(repo, "tools/generate/generate.js"));
 const pg = require("pg");
 
 function parseArgs(argv) {
-  const options = { scale: 10, days: 42, target: "postgres", pgUrl: "postgres://postgres@127.0.0.1:5432/test", keep: false, reuse: false };
+  const options = { scale: 10, days: 42, target: "postgres", pgUrl: "postgres://postgres@127.0.0.1:5432/test", keep: false, reuse: false, pgSettings: [] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === "--scale") options.scale = Number(value);
     else if (flag === "--days") options.days = Number(value);
     else if (flag === "--target") options.target = value;
     else if (flag === "--pg-url") options.pgUrl = value;
+    else if (flag === "--pg-setting" && /^[a-z_.]+=[A-Za-z0-9_.]+$/.test(value ?? "")) options.pgSettings.push(value);
     else if (flag === "--reuse") {
       options.reuse = true; // reuse the landing files a previous run generated at this scale
       i--;
@@ -106,7 +110,13 @@ async function main() {
 
   const database = `bench_incremental_${process.pid}`;
   if (options.target === "postgres") {
-    await withAdmin(options.pgUrl, (c) => c.query(`create database ${database}`));
+    await withAdmin(options.pgUrl, async (c) => {
+      await c.query(`create database ${database}`);
+      for (const setting of options.pgSettings) {
+        const [name, value] = setting.split("=");
+        await c.query(`alter database ${database} set ${name} = '${value}'`);
+      }
+    });
     const url = new URL(options.pgUrl);
     url.pathname = `/${database}`;
     fs.writeFileSync(path.join(work, "targets.yaml"), `default: bench\ntargets:\n  bench: { adapter: postgres, url: "${url}" }\n`);
@@ -130,7 +140,7 @@ async function main() {
     const dayTotal = dayLoad + dayRun;
     const row = {
       date: new Date().toISOString().slice(0, 10),
-      target: options.target,
+      target: [options.target, ...options.pgSettings].join(" "),
       scale: options.scale,
       days: options.days,
       mb: (full.bytes / 1e6).toFixed(0),
@@ -159,8 +169,12 @@ function landingBytes(dir) {
 function appendResult(row) {
   const file = path.join(here, "RESULTS.md");
   const line = `| ${row.date} | ${row.target} | ${row.scale} | ${row.days} | ${row.mb} | ${row.fullLoad} | ${row.fullRun} | ${row.dayLoad} | ${row.dayRun} | ${row.ratioTotal}% | ${row.ratioRun}% |\n`;
-  fs.appendFileSync(file, line);
-  console.log(`appended to ${path.relative(repo, file)}`);
+  // Into the results table (after its last row), so the notes below it stay below it.
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const lastRow = lines.findLastIndex((l) => /^\| \d{4}-\d{2}-\d{2} \|/.test(l));
+  if (lastRow < 0) fs.appendFileSync(file, line);
+  else fs.writeFileSync(file, [...lines.slice(0, lastRow + 1), line.trimEnd(), ...lines.slice(lastRow + 1)].join("\n"));
+  console.log(`added a row to ${path.relative(repo, file)}`);
 }
 
 main().catch((err) => {
