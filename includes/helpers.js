@@ -87,9 +87,32 @@ function hoursAgo(hours) {
   return d ? d.dateAdd("hour", -hours, "current_timestamp") : `(current_timestamp - ${hours} * interval '1 hour')`;
 }
 
+/**
+ * Incremental filter: rows whose `column` is later than the watermark `sinceExpr` (a scalar
+ * subquery). The second, always-true bound is there for PostgreSQL's planner: it estimates
+ * `x > (subquery)` as a third of the table (so it scans it), but a range between two subqueries
+ * as 0.5% of it, which lets the index on `column` serve the few rows a day adds.
+ */
+function loadedSince(sinceExpr, column = "_loaded_at") {
+  return `(${column} > ${sinceExpr} and ${column} < (select cast('9999-12-31' as timestamp)))`;
+}
+
 /** Incremental filter: rows loaded after the latest `_loaded_at` already in `selfRef`. */
 function loadedAfterLatestIn(selfRef, column = "_loaded_at") {
-  return `${column} > (select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from ${selfRef})`;
+  return loadedSince(`(select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from ${selfRef})`, column);
+}
+
+/**
+ * post_operations statement refreshing the planner statistics of a table just built or merged.
+ * PostgreSQL plans the next model's joins from them, and autovacuum (when it runs at all) analyzes
+ * a table only later: without it, every estimate on a fresh or grown table is a default guess
+ * (a third of the rows for a range, 200 distinct values for a key), and incremental reads turn
+ * into scans of the whole table. Athena keeps no such statistics: nothing to do (an empty
+ * post_operations block adds no statement).
+ */
+function refreshStatistics(relation) {
+  const d = dialect();
+  return d && d.isAthena() ? "" : `analyze ${relation}`;
 }
 
 /** z-score of a value against a mean and standard deviation, NULL when the deviation is zero. */
@@ -116,7 +139,9 @@ module.exports = {
   periodStart,
   dateSpine,
   hoursAgo,
+  loadedSince,
   loadedAfterLatestIn,
+  refreshStatistics,
   zScore,
   growthPct,
 };

@@ -19,9 +19,9 @@ export interface LandingStepOutcome {
 }
 
 /** The project's landing contracts, parsed and validated (UserError, exit 2, for a bad one). */
-export function landingContracts(projectDir: string): LandingContract[] {
+export async function landingContracts(projectDir: string): Promise<LandingContract[]> {
   if (!fs.existsSync(path.join(projectDir, "landing"))) return [];
-  const { selectContracts } = require("../load/index") as typeof import("../load/index");
+  const { selectContracts } = await import("../load/index");
   return selectContracts(projectDir);
 }
 

@@ -113,10 +113,8 @@ function prepare(options: RunProjectOptions): Prepared {
   if (asked.length > 0 && selected.length === 0) {
     throw new UserError(`no action matches the selection (${asked.join(", ")})`);
   }
-  // Landing contracts are checked before anything connects: a bad one is exit 2, nothing changed.
-  const contracts = options.load === false || options.dryRun ? [] : landingContracts(compiled.projectDir);
   const planOptions: PlanOptions = { fullRefresh: options.fullRefresh ?? false, runId: newRunId(), graph, target };
-  return { graph, target, projectDir: compiled.projectDir, selected, planOptions, contracts };
+  return { graph, target, projectDir: compiled.projectDir, selected, planOptions, contracts: [] };
 }
 
 function resolveConcurrency(requested: number | undefined, graph: CompiledGraph, warehouseMax?: number): number {
@@ -127,6 +125,8 @@ function resolveConcurrency(requested: number | undefined, graph: CompiledGraph,
 export async function runProject(options: RunProjectOptions): Promise<RunProjectOutcome> {
   const prepared = prepare(options);
   if (options.dryRun) return dryRun(prepared);
+  // Landing contracts are checked before anything connects: a bad one is exit 2, nothing changed.
+  if (options.load !== false) prepared.contracts = await landingContracts(prepared.projectDir);
   return execute(prepared, options);
 }
 
