@@ -32,12 +32,24 @@ export function registerTest(program: Command): void {
       if (unknown.length) throw new UserError(`no unit test named ${unknown.join(", ")}`);
 
       const { createWarehouse } = await import("../warehouse");
-      const { runUnitTests } = await import("../runner/unit-tests");
+      const { runUnitTests, unitTestRunResults } = await import("../runner/unit-tests");
+      const { newRunId } = await import("../runner/run");
+      const { writeRunResults } = await import("../runner/write-results");
+      const meta = await import("../runner/meta");
       const warehouse = createWarehouse(testTarget(target), { projectDir });
       await warehouse.connect();
+      const startedAt = new Date();
       let results: UnitTestResult[];
       try {
         results = await warehouse.withSession((session) => runUnitTests(graph, session, names));
+        const record = unitTestRunResults(newRunId(startedAt), target, startedAt, results);
+        writeRunResults(projectDir, record, "test_results.json");
+        // History on a PostgreSQL server; PGlite tests run in a throwaway in-memory database.
+        if (target.adapter === "postgres") {
+          await meta.ensureMetaTables(warehouse);
+          await meta.recordRunStart(warehouse, { runId: record.runId, target: target.name, adapter: target.adapter, projectDir, startedAt: record.startedAt });
+          await meta.recordRunResults(warehouse, record);
+        }
       } finally {
         await warehouse.close();
       }

@@ -8,7 +8,10 @@
 // reading that input; a test without one exercises the full query.
 import { targetKey } from "../graph/select";
 import type { CompiledGraph, Test } from "../graph/types";
+import type { ResolvedTarget } from "../project/targets";
 import type { Session } from "../warehouse/warehouse";
+import type { ActionResult, RunResults } from "./results";
+import { buildRunResults } from "./run-results";
 
 export interface UnitTestResult {
   name: string;
@@ -52,6 +55,25 @@ async function runUnitTest(test: Test, session: Session): Promise<UnitTestResult
   } catch (err) {
     return { ...base, passed: false, error: (err as Error).message.split("\n")[0], durationMs: Date.now() - started };
   }
+}
+
+/**
+ * Unit test results in the run-results shape (one "test" action per test; a failure's diff is its
+ * error), so `.strata/test_results.json` and `strata_meta` read like a run.
+ */
+export function unitTestRunResults(runId: string, target: Pick<ResolvedTarget, "name" | "adapter">, startedAt: Date, results: UnitTestResult[]): RunResults {
+  const actions: ActionResult[] = results.map((r) => {
+    const [schema, name] = [r.model.split(".")[0], r.name];
+    return {
+      name: r.name,
+      target: { schema, name },
+      type: "test",
+      status: r.passed ? "success" : "failed",
+      durationMs: r.durationMs,
+      ...(r.passed ? {} : { error: r.error ?? r.diff }),
+    };
+  });
+  return buildRunResults({ runId, target, startedAt, actions, cancelled: false });
 }
 
 function stripSemicolon(sql: string): string {

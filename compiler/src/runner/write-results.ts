@@ -5,12 +5,13 @@ import path from "node:path";
 import { redact } from "../redact";
 import type { RunResults } from "./results";
 
-export function runResultsPath(projectDir: string): string {
-  return path.join(projectDir, ".strata", "run_results.json");
+export function runResultsPath(projectDir: string, name = "run_results.json"): string {
+  return path.join(projectDir, ".strata", name);
 }
 
-export function writeRunResults(projectDir: string, results: RunResults): string {
-  const file = runResultsPath(projectDir);
+/** `.strata/run_results.json` (or `test_results.json` for `strata test`). */
+export function writeRunResults(projectDir: string, results: RunResults, name?: string): string {
+  const file = runResultsPath(projectDir, name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(redactStrings(results), null, 2)}\n`);

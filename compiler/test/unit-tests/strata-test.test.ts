@@ -71,6 +71,10 @@ describe("strata test (unit tests)", () => {
     expect(r.out).toContain("- expected: customer_id=1, revenue=11");
     expect(r.out).toContain("+ actual:   customer_id=1, revenue=10");
     expect(r.out).toContain("0 passed, 1 failed");
+    const recorded = JSON.parse(fs.readFileSync(path.join(dir, ".strata/test_results.json"), "utf8"));
+    expect(recorded.status).toBe("failed");
+    expect(recorded.actions).toMatchObject([{ name: "revenue_test", type: "test", status: "failed" }]);
+    expect(recorded.actions[0].error).toContain("- expected: customer_id=1, revenue=11");
   });
 
   it("tests an incremental model's incremental query when the test gives the model's prior rows", () => {
@@ -127,5 +131,16 @@ describe.runIf(pgAvailable())("strata test on the real PostgreSQL server", () =>
     expect(r.out).toContain("- expected: customer_id=1, revenue=11");
     expect(r.out).toContain("+ actual:   customer_id=1, revenue=10");
     expect(r.code).toBe(1);
+    // The results are in strata_meta on the server, like a run's.
+    const runId = JSON.parse(fs.readFileSync(path.join(dir, ".strata/test_results.json"), "utf8")).runId;
+    const rows = spawnSync(
+      process.execPath,
+      ["-e", `const {Client}=require("pg");const c=new Client("postgres://postgres@127.0.0.1:5432/test");c.connect().then(()=>c.query("select action_name, status from strata_meta.action_results where run_id=$1 order by 1",["${runId}"])).then(r=>{console.log(JSON.stringify(r.rows));return c.end()})`],
+      { encoding: "utf8", cwd: path.resolve(__dirname, "../../..") },
+    );
+    expect(JSON.parse(rows.stdout)).toEqual([
+      { action_name: "order_log_incremental_test", status: "success" },
+      { action_name: "revenue_test", status: "failed" },
+    ]);
   });
 });
