@@ -2,10 +2,10 @@
 // before any model runs, so a scheduled `strata run --tags daily` sees today's files. A source with
 // a quarantined file blocks the models that read it: its landing declaration fails with the reason,
 // and the runner skips everything downstream of it.
-import { targetKey } from "../graph/select";
-import type { GraphAction } from "../graph/types";
 import fs from "node:fs";
 import path from "node:path";
+import { targetKey } from "../graph/select";
+import type { GraphAction } from "../graph/types";
 import type { LandingContract } from "../load/contract";
 import type { LoadReport, QuarantinedFile } from "../load/index";
 import type { Warehouse } from "../warehouse/warehouse";

@@ -10,6 +10,7 @@ import { compileProject } from "../compile";
 import { ExitCode, formatWithPlace, StrataError, UserError } from "../errors";
 import { selectActions, targetKey } from "../graph/select";
 import type { CompiledGraph, GraphAction } from "../graph/types";
+import type { LandingContract } from "../load/contract";
 import { cleanupLeftovers } from "../plan/leftovers";
 import { planFor } from "../plan/index";
 import type { PlanOptions } from "../plan/plan";
@@ -26,7 +27,6 @@ import { buildRunResults, toActionResult } from "./run-results";
 import { schedule } from "./scheduler";
 import { emptyState, StateCache } from "./state-cache";
 import { landingContracts, runLandingStep } from "./landing-step";
-import type { LandingContract } from "../load/contract";
 import { writeRunResults } from "./write-results";
 
 export interface RunProjectOptions {
@@ -235,7 +235,7 @@ async function runLocked(
     maxRetries: options.maxRetries,
     retryDelayMs: options.retryDelayMs,
     onNotice: (action: GraphAction, message: string) => reporter?.notice(`${targetKey(action.target)}: ${message}`),
-    blocked: landing?.blocked,
+    blocked: landing.blocked,
   };
   const scheduled = await schedule({
     actions: selected,
@@ -264,7 +264,7 @@ async function runLocked(
   reporter?.runFinished(results);
   if (options.alerts !== false) {
     const settings = resolveAlertSettings(target.config, process.env, true);
-    for (const warning of await notifyRun(settings, results, landing?.newlyQuarantined ?? [])) reporter?.notice(warning);
+    for (const warning of await notifyRun(settings, results, landing.newlyQuarantined)) reporter?.notice(warning);
   }
   // H9 access control (issue 10): make privileges match dataform.json "access" after every run.
   const accessExit = await applyAccessAfterRun(warehouse, graph, (m) => reporter?.notice(m), signal.aborted);

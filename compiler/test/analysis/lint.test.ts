@@ -1,26 +1,14 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { STRATA_BIN, tempProjects } from "../helpers/temp-project";
 import { analyzeGraph } from "../../src/analysis/analyze";
 import { lint } from "../../src/analysis/lint";
 import { compileProject } from "../../src/compile";
 
-const bin = path.resolve(__dirname, "../../../bin/strata.js");
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-function project(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-lint-"));
-  dirs.push(dir);
-  const all = { "dataform.json": JSON.stringify({ warehouse: "postgres", defaultSchema: "ods", assertionSchema: "qa" }), ...files };
-  for (const [file, text] of Object.entries(all)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), text);
-  }
-  return dir;
-}
+const bin = STRATA_BIN;
+const project = tempProjects("strata-lint-");
 
 const CLEAN = {
   "definitions/ods/customer.sqlx": 'config { type: "table", description: "customers" }\nselect 1 as customer_id, \'a\' as name\n',
