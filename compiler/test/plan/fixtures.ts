@@ -4,21 +4,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
 import type { Assertion, CompiledGraph, Table, Target } from "../../src/graph/types";
+import { emptyGraph } from "../helpers/graphs";
 import type { ActionPlan, PlanOptions } from "../../src/plan/plan";
 import type { DependentObject, RelationInfo, WarehouseState } from "../../src/warehouse/warehouse";
 
 export const RUN_ID = "20260101_000000_ab12";
 
-export const graph: CompiledGraph = {
-  projectConfig: { warehouse: "postgres", defaultSchema: "marts", assertionSchema: "strata_assertions" },
-  tables: [],
-  operations: [],
-  assertions: [],
-  declarations: [],
-  tests: [],
-  graphErrors: { compilationErrors: [] },
-  targets: [],
-};
+export const graph: CompiledGraph = emptyGraph({ defaultSchema: "marts", assertionSchema: "strata_assertions" });
 
 export function options(overrides: Partial<PlanOptions> = {}): PlanOptions {
   return { fullRefresh: false, runId: RUN_ID, graph, ...overrides };

@@ -13,6 +13,7 @@ import type { RunResults } from "../../src/runner/results";
 import { createWarehouse } from "../../src/warehouse/index";
 import { expectedMarts, type ExpectedMarts } from "./expected-marts";
 import { readLanding } from "./landing-files";
+import { serverIsUp } from "../plan/engines";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const generator = require("../../../tools/generate/generate.js") as {
@@ -97,16 +98,6 @@ function failures(results: RunResults | undefined) {
   return (results?.actions ?? []).filter((a) => a.status === "failed" || a.status === "skipped").map((a) => `${a.name}: ${a.error ?? a.skippedBecause}`);
 }
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const marts: Record<string, { full: MartRows; incremental: MartRows }> = {};
 
@@ -126,7 +117,7 @@ const engines: Engine[] = [
   {
     name: "postgres",
     setUp: async () => {
-      if (!(await postgresReachable())) {
+      if (!(await serverIsUp())) {
         console.warn(`platform e2e: PostgreSQL at ${PG_ADMIN_URL} is not reachable; skipping the PostgreSQL 15 run`);
         return undefined;
       }

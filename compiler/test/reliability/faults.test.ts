@@ -4,6 +4,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, databaseSnapshot, dropDatabase, pg, pgAvailable, strata, strataChild, tempDir, uniqueName, writeFiles } from "./helpers";
 import { Client } from "pg";
+import { seeded } from "../helpers/graphs";
 
 const hasPg = pgAvailable();
 if (!hasPg) console.warn("faults: PostgreSQL on 127.0.0.1:5432 is not reachable; fault tests skipped (they need a server to kill connections on)");
@@ -48,15 +49,6 @@ async function tableVersions(url: string, schema: string, tables: number): Promi
   return out;
 }
 
-/** Mulberry32: a small seeded PRNG so the kill points are the same on every run. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe.runIf(hasPg)("faults on PostgreSQL", () => {
   const db = uniqueName("h9fault");

@@ -5,10 +5,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
-import type { CompiledGraph, ProjectConfig } from "../../src/graph/types";
 import type { ResolvedTarget } from "../../src/project/targets";
 import { createWarehouse } from "../../src/warehouse";
 import type { Warehouse } from "../../src/warehouse/warehouse";
+import { emptyGraph } from "../helpers/graphs";
 
 export const PG_URL = "postgres://postgres@127.0.0.1:5432/test";
 export const repoRoot = path.resolve(__dirname, "../../..");
@@ -54,18 +54,7 @@ export function openWarehouse(target: ResolvedTarget): Warehouse {
 }
 
 /** A graph with nothing but a project config: enough for the access planner. */
-export function configOnlyGraph(projectConfig: Partial<ProjectConfig>): CompiledGraph {
-  return {
-    projectConfig: { warehouse: "postgres", defaultSchema: "public", assertionSchema: "assertions", ...projectConfig },
-    tables: [],
-    operations: [],
-    assertions: [],
-    declarations: [],
-    tests: [],
-    graphErrors: { compilationErrors: [] },
-    targets: [],
-  };
-}
+export const configOnlyGraph = emptyGraph;
 
 export function tempDir(prefix = "strata-reliability-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

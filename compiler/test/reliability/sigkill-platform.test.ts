@@ -7,19 +7,11 @@ import path from "node:path";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, dropDatabase, pgAvailable, repoRoot, strata, strataChild, tempDir } from "./helpers";
+import { seeded } from "../helpers/graphs";
 
 const hasPg = pgAvailable();
 if (!hasPg) console.warn("sigkill-platform: PostgreSQL on 127.0.0.1:5432 is not reachable; skipped");
 
-/** Mulberry32: the same kill points on every run. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `schema.name` → row count and a checksum of its rows, for every platform relation (temp objects apart). */
 async function contents(url: string): Promise<{ relations: Record<string, string>; temps: string[] }> {

@@ -5,7 +5,6 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionError, ExitCode, StrataError } from "../../src/errors";
 import { CancelledError, WarehouseError } from "../../src/warehouse/warehouse-error";
-import type { Warehouse } from "../../src/warehouse/warehouse";
 import { freePort, open } from "./connections";
 import { createDependents, dropDependents, expectDependentsRead, uniqueName } from "./dependents-scenario";
 
