@@ -1,22 +1,16 @@
 // SQL helpers shared by the reference platform's models: `${helpers.money("amount")}` in SQLX.
 // Everything dialect-specific (date truncation, interval arithmetic, casts, series) lives here so
 // models stay portable. Where includes/dialect.js (the cross-dialect helpers: PostgreSQL or Trino
-// SQL, chosen from the project's warehouse) covers an operation, these helpers delegate to it;
-// without it they emit PostgreSQL 15+ SQL.
+// SQL, chosen from the project's warehouse) covers an operation, these helpers delegate to it.
 
-/** includes/dialect.js when present (looked up at render time, so include load order is irrelevant). */
+/** includes/dialect.js, looked up at render time, so include load order is irrelevant. */
 function dialect() {
-  try {
-    return require("./dialect");
-  } catch {
-    return null;
-  }
+  return require("./dialect");
 }
 
 /** Round an amount to cents (numeric, half away from zero as PostgreSQL rounds numerics). */
 function money(expr) {
-  const d = dialect();
-  return `round(${d ? d.cast(expr, "numeric") : `cast(${expr} as numeric)`}, 2)`;
+  return `round(${dialect().cast(expr, "numeric")}, 2)`;
 }
 
 /** Trim text and turn empty strings into NULL. */
@@ -36,14 +30,12 @@ function toDate(expr) {
 
 /** First day of the week (ISO: Monday) of a date. */
 function weekStart(expr) {
-  const d = dialect();
-  return `cast(${d ? d.dateTrunc("week", expr) : `date_trunc('week', ${expr})`} as date)`;
+  return `cast(${dialect().dateTrunc("week", expr)} as date)`;
 }
 
 /** First day of the month of a date. */
 function monthStart(expr) {
-  const d = dialect();
-  return `cast(${d ? d.dateTrunc("month", expr) : `date_trunc('month', ${expr})`} as date)`;
+  return `cast(${dialect().dateTrunc("month", expr)} as date)`;
 }
 
 /** Calendar year of a date, as an integer. */
@@ -53,14 +45,12 @@ function yearOf(expr) {
 
 /** A date plus a whole number of days. */
 function addDays(expr, days) {
-  const d = dialect();
-  return d ? d.dateAdd("day", days, expr, { asDate: true }) : `cast(${expr} + ${days} * interval '1 day' as date)`;
+  return dialect().dateAdd("day", days, expr, { asDate: true });
 }
 
 /** Whole days from date `fromExpr` to date `toExpr`. */
 function daysBetween(fromExpr, toExpr) {
-  const d = dialect();
-  return d ? d.dateDiff("day", fromExpr, toExpr) : `(${toExpr} - ${fromExpr})`;
+  return dialect().dateDiff("day", fromExpr, toExpr);
 }
 
 /** A date literal. */
@@ -75,16 +65,12 @@ function periodStart(expr, anchorIsoDate, days) {
 
 /** A query returning one row per day from `fromExpr` to `toExpr` inclusive, in column `column`. */
 function dateSpine(fromExpr, toExpr, column = "day") {
-  const d = dialect();
-  return d
-    ? d.dateSeries(fromExpr, toExpr, column)
-    : `select cast(spine_day as date) as ${column} from generate_series(cast(${fromExpr} as timestamp), cast(${toExpr} as timestamp), interval '1 day') as spine(spine_day)`;
+  return dialect().dateSeries(fromExpr, toExpr, column);
 }
 
 /** The moment `hours` hours ago. */
 function hoursAgo(hours) {
-  const d = dialect();
-  return d ? d.dateAdd("hour", -hours, "current_timestamp") : `(current_timestamp - ${hours} * interval '1 hour')`;
+  return dialect().dateAdd("hour", -hours, "current_timestamp");
 }
 
 /**
@@ -111,8 +97,7 @@ function loadedAfterLatestIn(selfRef, column = "_loaded_at") {
  * post_operations block adds no statement).
  */
 function refreshStatistics(relation) {
-  const d = dialect();
-  return d && d.isAthena() ? "" : `analyze ${relation}`;
+  return dialect().isAthena() ? "" : `analyze ${relation}`;
 }
 
 /** z-score of a value against a mean and standard deviation, NULL when the deviation is zero. */
