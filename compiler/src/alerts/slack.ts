@@ -4,6 +4,7 @@
 import type { IncomingWebhookSendArguments } from "@slack/webhook";
 import { redact, registerSecret } from "../redact";
 import type { ActionResult, RunResults } from "../runner/results";
+import { redactStrings } from "../runner/write-results";
 
 export interface AlertSettings {
   webhookUrl?: string;
@@ -73,7 +74,7 @@ export function buildRunAlert(results: RunResults, settings: Pick<AlertSettings,
     blocks.splice(MAX_BLOCKS - 1);
     blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `…and ${dropped} more blocks; see run_results.json` }] });
   }
-  return { text: redact(`${headline}: ${counts}`), blocks: JSON.parse(redact(JSON.stringify(blocks))) as Blocks };
+  return { text: redact(`${headline}: ${counts}`), blocks: redactStrings(blocks) };
 }
 
 /** The message for landing files that were quarantined by `strata load`. */

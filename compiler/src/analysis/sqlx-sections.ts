@@ -38,14 +38,14 @@ function section(kind: SectionKind, source: string, start: number, end: number):
   return { kind, text: source.slice(start, end), line: lineAt(source, start) };
 }
 
-export function lineAt(source: string, offset: number): number {
+function lineAt(source: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < source.length; i++) if (source.charCodeAt(i) === 10) line++;
   return line;
 }
 
 /** Offset of the `}` matching the `{` at `open`, skipping strings, comments and templates; -1 if none. */
-export function matchingBrace(source: string, open: number): number {
+function matchingBrace(source: string, open: number): number {
   let depth = 0;
   let i = open;
   while (i < source.length) {

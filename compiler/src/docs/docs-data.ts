@@ -10,6 +10,7 @@ import type {
   Target,
 } from "../graph/types";
 import type { ActionResult, ActionStatus, AssertionOutcome, RunResults } from "../runner/results";
+import { targetKey as key } from "../graph/select";
 
 /** What kind of node an action is, as the docs colour and filter it. */
 export type DocsNodeType =
@@ -139,10 +140,6 @@ type AnyAction =
   | { kind: "operation"; a: Operation }
   | { kind: "assertion"; a: Assertion }
   | { kind: "declaration"; a: Declaration };
-
-function key(t: Pick<Target, "schema" | "name">): string {
-  return `${t.schema}.${t.name}`;
-}
 
 /** The layer of an action: its config's `layer`, else definitions/<layer>/..., else a known schema. */
 export function layerOf(fileName: string, schema: string, configured?: string): string {

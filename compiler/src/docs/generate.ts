@@ -7,6 +7,7 @@ import { formatWithPlace, UserError } from "../errors";
 import type { CompiledGraph } from "../graph/types";
 import type { ResolvedTarget } from "../project/targets";
 import type { RunResults } from "../runner/results";
+import { runResultsPath } from "../runner/write-results";
 import type { Warehouse } from "../warehouse/warehouse";
 import { buildDocsData, type DocsData } from "./docs-data";
 import { writeDocsSite } from "./site";
@@ -40,7 +41,7 @@ export function defaultDocsDir(projectDir: string): string {
 
 /** `.strata/run_results.json`, or undefined (with a warning) when it is absent or unreadable. */
 export function readRunResults(projectDir: string, warnings: string[]): RunResults | undefined {
-  const file = path.join(projectDir, ".strata", "run_results.json");
+  const file = runResultsPath(projectDir);
   if (!fs.existsSync(file)) return undefined;
   try {
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as RunResults;

@@ -2,6 +2,7 @@
 // existing table still fits the contract (new contract columns are added; a changed type is an error).
 import { UserError } from "../errors";
 import { quoteIdentifier, quoteTarget } from "../graph/quote";
+import { sqlStringLiteral as literal } from "../sqlx/inline-assertions";
 import type { Session } from "../warehouse/warehouse";
 import { METADATA_COLUMNS, type ColumnType, type LandingContract } from "./contract";
 
@@ -102,9 +103,4 @@ export function alignLandingTableSql(contract: LandingContract, existing: Map<st
     }
   }
   return statements;
-}
-
-/** A SQL string literal (standard_conforming_strings is on in every supported PostgreSQL). */
-export function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
