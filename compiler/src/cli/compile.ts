@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { type CompileResult, compileProject } from "../compile";
 import { ExitCode, StrataError, formatWithPlace } from "../errors";
-import { type Selection, selectActions } from "../graph/select";
+import { collectActions, type Selection, selectActions } from "../graph/select";
 import type { CompilationError, CompiledGraph, GraphAction } from "../graph/types";
 import { parseVars } from "../project/config";
 
@@ -20,7 +20,7 @@ interface CompileFlags {
   watch?: boolean;
 }
 
-const list = (v: string, all: string[]) => [...all, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+export const list = (v: string, all: string[]) => [...all, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
 
 export function registerCompile(program: Command): void {
   program
@@ -62,7 +62,7 @@ function compileAndReport(dir: string, flags: CompileFlags, selection: Selection
   const errors = graph.graphErrors.compilationErrors;
   const isSelective = (selection.actions?.length ?? 0) > 0 || (selection.tags?.length ?? 0) > 0;
   // Without a selection the summary only counts, so skip the topological sort.
-  const selected = isSelective ? selectActions(graph, selection) : unordered(graph);
+  const selected = isSelective ? selectActions(graph, selection) : collectActions(graph);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(isSelective ? restrictGraph(graph, selected) : graph, null, 2)}\n`);
   } else {
@@ -75,15 +75,6 @@ function compileAndReport(dir: string, flags: CompileFlags, selection: Selection
     return ExitCode.invalid;
   }
   return ExitCode.ok;
-}
-
-function unordered(graph: CompiledGraph): GraphAction[] {
-  return [
-    ...graph.tables.map((t) => ({ kind: "table" as const, ...t })),
-    ...graph.operations.map((o) => ({ kind: "operation" as const, ...o })),
-    ...graph.assertions.map((a) => ({ kind: "assertion" as const, ...a })),
-    ...graph.declarations.map((d) => ({ kind: "declaration" as const, ...d })),
-  ];
 }
 
 export function placed(e: CompilationError): string {

@@ -3,8 +3,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../errors";
-import { generateDocs, type GenerateDocsOptions } from "../docs/generate";
-import { serveDocs, watchProject } from "../docs/serve";
+import type { GenerateDocsOptions } from "../docs/generate";
 import { parseVars } from "../project/config";
 import { redact } from "../redact";
 
@@ -44,6 +43,8 @@ export function registerDocs(program: Command): void {
 async function docsCommand(projectDir: string, flags: DocsFlags): Promise<number> {
   const port = flags.serve ? parsePort(flags.port) : 0;
   if (!flags.serve && flags.port !== undefined) throw new UserError("--port needs --serve");
+  // Loaded here, not at start-up: the docs generator and server are only needed by this command.
+  const [{ generateDocs }, { serveDocs, watchProject }] = await Promise.all([import("../docs/generate"), import("../docs/serve")]);
   const options: GenerateDocsOptions = {
     projectDir,
     outDir: flags.out,

@@ -1,7 +1,8 @@
 // `strata lint [project-dir] [--json]`: SQL-aware rules for CI; exit 1 when any error-level finding.
 import type { Command } from "commander";
 import { compileProject } from "../compile";
-import { ExitCode, formatWithPlace, UserError } from "../errors";
+import { placed } from "./compile";
+import { ExitCode, UserError } from "../errors";
 import { parseVars } from "../project/config";
 
 export function registerLint(program: Command): void {
@@ -17,7 +18,7 @@ export function registerLint(program: Command): void {
       const { graph, projectDir, target } = compileProject(dir, { target: opts.target, vars: parseVars(opts.vars) });
       const compileErrors = graph.graphErrors.compilationErrors;
       if (compileErrors.length > 0) {
-        for (const e of compileErrors) process.stderr.write(`error: ${formatWithPlace(e.message, { file: e.fileName, line: e.line, column: e.column })}\n`);
+        for (const e of compileErrors) process.stderr.write(`error: ${placed(e)}\n`);
         process.exitCode = ExitCode.invalid;
         return;
       }

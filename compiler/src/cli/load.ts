@@ -9,6 +9,7 @@ import type { LoadReport } from "../load/index";
 import { fileLine, summaryLine } from "../load/report-lines";
 import { resolveTarget } from "../project/targets";
 import { redact } from "../redact";
+import { list } from "./compile";
 
 interface LoadFlags {
   source: string[];
@@ -16,8 +17,6 @@ interface LoadFlags {
   json?: boolean;
   alerts?: boolean;
 }
-
-const list = (v: string, all: string[]) => [...all, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
 
 export function registerLoad(program: Command): void {
   program

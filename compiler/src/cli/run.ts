@@ -5,8 +5,7 @@ import type { Command } from "commander";
 import { ExitCode, UserError } from "../errors";
 import { parseVars } from "../project/config";
 import { redact } from "../redact";
-import { createReporter, type ProgressMode } from "../runner/progress";
-import { CompilationFailedError, runProject } from "../runner/run";
+import type { ProgressMode } from "../runner/progress";
 
 interface RunFlags {
   target?: string;
@@ -75,6 +74,8 @@ async function runCommand(projectDir: string, flags: RunFlags): Promise<number> 
   const concurrency = parseConcurrency(flags.concurrency);
   const vars = parseVars(flags.vars);
   const mode: ProgressMode = flags.json ? "json" : process.stdout.isTTY && !process.env.CI ? "tty" : "plain";
+  // Loaded here, not at start-up: the runner pulls in the warehouses, planner, access and alerts.
+  const [{ createReporter }, { CompilationFailedError, runProject }] = await Promise.all([import("../runner/progress"), import("../runner/run")]);
   const reporter = createReporter(mode, process.stdout);
 
   const controller = new AbortController();

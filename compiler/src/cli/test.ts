@@ -4,7 +4,8 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { compileProject } from "../compile";
-import { ExitCode, formatWithPlace, UserError } from "../errors";
+import { placed } from "./compile";
+import { ExitCode, UserError } from "../errors";
 import { parseVars } from "../project/config";
 import type { ResolvedTarget } from "../project/targets";
 import { redact } from "../redact";
@@ -23,7 +24,7 @@ export function registerTest(program: Command): void {
       const { graph, target, projectDir } = compileProject(path.resolve(dir), { target: opts.target, vars: parseVars(opts.vars) });
       const errors = graph.graphErrors.compilationErrors;
       if (errors.length > 0) {
-        for (const e of errors) process.stderr.write(`error: ${formatWithPlace(e.message, { file: e.fileName, line: e.line, column: e.column })}\n`);
+        for (const e of errors) process.stderr.write(`error: ${placed(e)}\n`);
         process.exitCode = ExitCode.invalid;
         return;
       }

@@ -15,7 +15,7 @@ export function targetKey(t: Target): string {
 }
 
 /** Every action of the graph as a GraphAction, in graph order (tables, operations, assertions, declarations). */
-function collectActions(graph: CompiledGraph): GraphAction[] {
+export function collectActions(graph: CompiledGraph): GraphAction[] {
   const out: GraphAction[] = [];
   for (const t of graph.tables) out.push({ kind: "table", ...t });
   for (const o of graph.operations) out.push({ kind: "operation", ...o });

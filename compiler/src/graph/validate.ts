@@ -1,31 +1,21 @@
 // Whole-graph checks that need every action: duplicate targets and dependency cycles.
+import { collectActions } from "./select";
 import type { CompilationError, CompiledGraph, GraphAction } from "./types";
-
-type Located = GraphAction & { strata?: { location?: { file: string; line?: number; column?: number } } };
 
 function keyOf(a: { target: { database?: string; schema: string; name: string } }): string {
   const t = a.target;
   return t.database ? `${t.database}.${t.schema}.${t.name}` : `${t.schema}.${t.name}`;
 }
 
-function placeOf(a: Located): Pick<CompilationError, "fileName" | "line" | "column"> {
+function placeOf(a: GraphAction): Pick<CompilationError, "fileName" | "line" | "column"> {
   const loc = a.strata?.location;
   return { fileName: loc?.file ?? a.fileName, line: loc?.line ?? 1, ...(loc?.column ? { column: loc.column } : {}) };
 }
 
-function actionsOf(graph: CompiledGraph): Located[] {
-  return [
-    ...graph.tables.map((t) => ({ kind: "table" as const, ...t })),
-    ...graph.operations.map((o) => ({ kind: "operation" as const, ...o })),
-    ...graph.assertions.map((a) => ({ kind: "assertion" as const, ...a })),
-    ...graph.declarations.map((d) => ({ kind: "declaration" as const, ...d })),
-  ];
-}
-
 export function findDuplicateTargets(graph: CompiledGraph): CompilationError[] {
-  const first = new Map<string, Located>();
+  const first = new Map<string, GraphAction>();
   const errors: CompilationError[] = [];
-  for (const a of actionsOf(graph)) {
+  for (const a of collectActions(graph)) {
     const key = keyOf(a);
     const previous = first.get(key);
     if (!previous) {
@@ -44,7 +34,7 @@ export function findDuplicateTargets(graph: CompiledGraph): CompilationError[] {
 
 /** One error per cycle found, naming the path `a → b → a` (iterative DFS, linear time). */
 export function findCycles(graph: CompiledGraph): CompilationError[] {
-  const actions = actionsOf(graph);
+  const actions = collectActions(graph);
   const index = new Map<string, number>();
   actions.forEach((a, i) => index.has(keyOf(a)) || index.set(keyOf(a), i));
   const edges = actions.map((a) =>

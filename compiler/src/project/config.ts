@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors";
+import { positionAt } from "../sqlx/source-lines";
 import { parseYamlFile } from "./yaml-errors";
 import type { ProjectConfig } from "../graph/types";
 
@@ -69,7 +70,7 @@ function readJson(file: string): Record<string, unknown> {
     if (err instanceof UserError) throw err;
     const message = (err as Error).message;
     const at = /position (\d+)/.exec(message);
-    const place = at ? lineColumnAt(text, Number(at[1])) : { line: 1, column: 1 };
+    const place = at ? positionAt(text, Number(at[1])) : { line: 1, column: 1 };
     throw new UserError(`invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`, { file: "dataform.json", ...place });
   }
 }
@@ -124,18 +125,6 @@ function normalise(raw: Record<string, unknown>, file: string, varOverrides: Rec
     throw new UserError(`"warehouse" is "${config.warehouse}"; Strata supports "postgres" (also PGlite, Aurora) and "athena"`, { file });
   }
   return config;
-}
-
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 /** Parses `--vars a=1,b=2` (also repeated flags). */

@@ -8,9 +8,6 @@ export const ACTION_TYPES: ActionType[] = ["table", "view", "incremental", "asse
 
 const COMMON = ["type", "name", "schema", "database", "dataset", "project", "tags", "description", "columns", "dependencies", "disabled", "hermetic", "dependOnDependencyAssertions", "filename", "layer"];
 
-/** Strata's own keys (stored in the action's `strata` field). */
-export const STRATA_KEYS = ["severity", "onSchemaChange", "incrementalStrategy", "indexes", "grants", "athena", "layer"];
-
 /** Dataform keys that only mean something on BigQuery (or warehouses Dataform v3 dropped). */
 export const IGNORED_WAREHOUSE_KEYS = ["bigquery", "partitionBy", "clusterBy", "labels", "requirePartitionFilter", "partitionExpirationDays", "updatePartitionFilter", "additionalOptions", "redshift", "sqldatawarehouse", "snowflake", "postgres", "reservation", "metadata", "iceberg"];
 

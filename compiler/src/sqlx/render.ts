@@ -201,9 +201,7 @@ class Renderer {
   /** The target text of a resolvable (for test inputs), whether or not it names an action. */
   targetKeyOf(resolvable: Resolvable): string {
     const res = this.index.resolve(resolvable);
-    if (res.kind === "found") return targetText(res.record.target!);
-    const r = typeof resolvable === "string" ? { name: resolvable } : resolvable;
-    return targetText({ database: r.database, schema: r.schema ?? this.session.projectConfig.defaultSchema, name: r.name });
+    return targetText(res.kind === "found" ? res.record.target! : this.fallbackTarget(resolvable));
   }
 
   reference(from: ActionRecord, call: "ref" | "resolve", first: unknown, rest: unknown[], dependencies: ActionRecord[] | undefined): string {
@@ -215,8 +213,7 @@ class Renderer {
     const res = this.index.resolve(resolvable);
     if (res.kind !== "found") {
       this.placeError(from, resolutionMessage(call, resolvable, res), typeof resolvable === "string" ? resolvable : resolvable.name);
-      const r = typeof resolvable === "string" ? { name: resolvable } : resolvable;
-      return this.quote({ database: r.database, schema: r.schema ?? this.session.projectConfig.defaultSchema, name: r.name });
+      return this.quote(this.fallbackTarget(resolvable));
     }
     const target = res.record;
     if (target.kind === "operation" && !target.hasOutput) {
@@ -429,11 +426,10 @@ class Renderer {
     const plain = new QueryContext(this, r, false);
     const inputs = new Map<string, string>();
     const inputList = r.inputs.map((input) => {
-      const key = this.targetKeyOf(input.resolvable);
-      const query = this.apply(r, input.contextable, plain) ?? "";
-      inputs.set(key, query);
       const found = this.index.resolve(input.resolvable);
       const target = found.kind === "found" ? { ...found.record.target! } : this.fallbackTarget(input.resolvable);
+      const query = this.apply(r, input.contextable, plain) ?? "";
+      inputs.set(targetText(target), query);
       return { target, query };
     });
     const testQuery = this.apply(r, dataset.query, new TestContext(this, r, inputs, false)) ?? "";
@@ -464,6 +460,7 @@ class Renderer {
     return test;
   }
 
+  /** The target a resolvable names when it matches no action: the default schema unless it names one. */
   private fallbackTarget(resolvable: Resolvable): Target {
     const r = typeof resolvable === "string" ? { name: resolvable } : resolvable;
     return withDatabase({ schema: r.schema ?? this.session.projectConfig.defaultSchema, name: r.name }, r.database);

@@ -10,7 +10,7 @@ import { type ActionKind, type ActionRecord, type Contextable, newRecord } from 
 import { applyConfig, toResolvable } from "./apply-config";
 import { ACTION_TYPES, type ActionType, didYouMean } from "./config-keys";
 import { ActionBuilder } from "./action-builder";
-import { findConfigKey, findInSource, mapGeneratedLine, type SourceFile } from "./source-lines";
+import { escapeRegExp, findConfigKey, findInSource, mapGeneratedLine, type SourceFile } from "./source-lines";
 
 const MAX_ATTACHED_JS_SOURCE = 16 * 1024;
 
@@ -80,22 +80,25 @@ export class Session {
   // ---- loading ------------------------------------------------------------------------------
 
   loadInclude(file: SourceFile): void {
-    const unit: LoadingUnit = { file };
-    const fn = this.compile(unit, file.text, ["module", "exports", "require", "__filename", "__dirname"]);
-    if (!fn) return;
-    const module = { exports: {} as unknown };
-    this.run(unit, () => fn(module, module.exports, this.requireFor(file.path), file.path, path.posix.dirname(file.path)));
+    const module = this.runCommonJs({ file });
+    if (!module) return;
     const name = path.posix.basename(file.path, ".js");
     this.includes.set(file.path, module.exports);
     this.context[name] = module.exports;
   }
 
   loadJs(file: SourceFile, layer?: string): void {
-    const unit: LoadingUnit = { file, layer };
+    this.runCommonJs({ file, layer });
+  }
+
+  /** Runs a .js file as a CommonJS module (module, exports, require, __filename, __dirname). */
+  private runCommonJs(unit: LoadingUnit): { exports: unknown } | undefined {
+    const { file } = unit;
     const fn = this.compile(unit, file.text, ["module", "exports", "require", "__filename", "__dirname"]);
-    if (!fn) return;
+    if (!fn) return undefined;
     const module = { exports: {} as unknown };
     this.run(unit, () => fn(module, module.exports, this.requireFor(file.path), file.path, path.posix.dirname(file.path)));
+    return module;
   }
 
   loadSqlx(file: SourceFile, generated: string, layer?: string): void {
@@ -239,10 +242,7 @@ export class Session {
   private publish(name: string, queryOrConfig?: unknown): ActionBuilder {
     const record = this.createRecord("table", String(name));
     record.tableType = "view";
-    const builder = new ActionBuilder(this, record);
-    if (typeof queryOrConfig === "string" || typeof queryOrConfig === "function") builder.query(queryOrConfig as Contextable<string>);
-    else if (queryOrConfig && typeof queryOrConfig === "object") builder.config(queryOrConfig as Record<string, unknown>);
-    return builder;
+    return queryOrConfigured(new ActionBuilder(this, record), queryOrConfig);
   }
 
   private declare(config: unknown): ActionBuilder {
@@ -256,10 +256,7 @@ export class Session {
 
   private assert(name: string, queryOrConfig?: unknown): ActionBuilder {
     const record = this.createRecord("assertion", String(name));
-    const builder = new ActionBuilder(this, record);
-    if (typeof queryOrConfig === "string" || typeof queryOrConfig === "function") builder.query(queryOrConfig as Contextable<string>);
-    else if (queryOrConfig && typeof queryOrConfig === "object") builder.config(queryOrConfig as Record<string, unknown>);
-    return builder;
+    return queryOrConfigured(new ActionBuilder(this, record), queryOrConfig);
   }
 
   private operate(name: string, queries?: unknown): ActionBuilder {
@@ -275,6 +272,13 @@ export class Session {
     const record = this.createRecord("test", String(name));
     return new ActionBuilder(this, record);
   }
+}
+
+/** publish()/assert(): the second argument is the query (text or function) or a config object. */
+function queryOrConfigured(builder: ActionBuilder, queryOrConfig: unknown): ActionBuilder {
+  if (typeof queryOrConfig === "string" || typeof queryOrConfig === "function") builder.query(queryOrConfig as Contextable<string>);
+  else if (queryOrConfig && typeof queryOrConfig === "object") builder.config(queryOrConfig as Record<string, unknown>);
+  return builder;
 }
 
 function compact<T extends object>(o: T): T {
@@ -311,7 +315,7 @@ function placeOfException(e: Error, unit: LoadingUnit): SourceLocation | undefin
 /** V8 puts a syntax error's place at the start of its stack: "file:LINE\n<code>\n   ^^^". */
 function placeOfSyntaxError(e: Error, unit: LoadingUnit): SourceLocation | undefined {
   const stack = e.stack ?? "";
-  const m = new RegExp(`^${unit.file.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+)`).exec(stack);
+  const m = new RegExp(`^${escapeRegExp(unit.file.path)}:(\\d+)`).exec(stack);
   if (!m) return undefined;
   const line = Number(m[1]);
   const lines = stack.split("\n");
