@@ -6,7 +6,8 @@ import { targetKey } from "../graph/select";
 import type { GraphAction, Severity } from "../graph/types";
 import type { ActionPlan, PlanFunction, PlanOptions } from "../plan/plan";
 import { redact } from "../redact";
-import type { QueryResult, Session, Warehouse } from "../warehouse/warehouse";
+import { abortableSleep } from "../warehouse/abortable-sleep";
+import type { QueryResult, Session, Warehouse, WarehouseState } from "../warehouse/warehouse";
 import { countOf } from "./progress";
 import type { ActionOutcome } from "./scheduler";
 import type { StateCache } from "./state-cache";
@@ -30,7 +31,7 @@ export interface ExecuteContext {
 
 const SAMPLE_ROWS = 5;
 
-export function severityOf(action: GraphAction, planOptions: PlanOptions): Severity {
+function severityOf(action: GraphAction, planOptions: PlanOptions): Severity {
   if (action.kind !== "assertion") return "error";
   return action.strata?.severity ?? planOptions.graph.projectConfig.defaultAssertionSeverity ?? "error";
 }
@@ -50,9 +51,10 @@ export async function executeAction(action: GraphAction, ctx: ExecuteContext, si
     attempts++;
     let plan: ActionPlan | undefined;
     try {
-      plan = ctx.plan(action, await ctx.state.stateFor(action), ctx.planOptions);
+      const state = await ctx.state.stateFor(action);
+      plan = ctx.plan(action, state, ctx.planOptions);
       if (attempts === 1) for (const notice of plan.notices) ctx.onNotice?.(action, notice);
-      outcome = await runPlan(action, plan, ctx, signal);
+      outcome = await runPlan(action, plan, state, ctx, signal);
       if (outcome.status !== "failed") ctx.state.built(action);
       break;
     } catch (err) {
@@ -63,7 +65,7 @@ export async function executeAction(action: GraphAction, ctx: ExecuteContext, si
       }
       if (attempts <= maxRetries && (ctx.isTransient(err) || isCatalogRace(err))) {
         ctx.state.changed(action);
-        await sleep(backoff(ctx.retryDelayMs ?? 500, attempts), signal);
+        await abortableSleep(backoff(ctx.retryDelayMs ?? 500, attempts), signal);
         if (!signal.aborted) continue;
         outcome = { status: "cancelled", error: "cancelled while waiting to retry" };
         break;
@@ -87,15 +89,13 @@ export async function executeAction(action: GraphAction, ctx: ExecuteContext, si
 async function runPlan(
   action: GraphAction,
   plan: ActionPlan,
+  state: WarehouseState,
   ctx: ExecuteContext,
   signal: AbortSignal,
 ): Promise<Omit<ActionOutcome, "startedAt" | "finishedAt" | "durationMs" | "attempts">> {
   const { warehouse } = ctx;
-  if (plan.requireExists) {
-    const state = await ctx.state.stateFor(action);
-    if (!state.relations.has(targetKey(plan.requireExists.target))) {
-      return { status: "failed", error: redact(plan.requireExists.message), statements: 0 };
-    }
+  if (plan.requireExists && !state.relations.has(targetKey(plan.requireExists.target))) {
+    return { status: "failed", error: redact(plan.requireExists.message), statements: 0 };
   }
   let rows: number | undefined;
   let bytes: number | undefined;
@@ -134,7 +134,7 @@ async function runPlan(
 }
 
 /** Drops this run's temp objects; each statement on its own, so one failure does not stop the rest. */
-export async function runCleanup(warehouse: Pick<Warehouse, "execute">, plan: ActionPlan): Promise<void> {
+async function runCleanup(warehouse: Pick<Warehouse, "execute">, plan: ActionPlan): Promise<void> {
   for (const sql of plan.cleanup) {
     try {
       await warehouse.execute(sql);
@@ -181,7 +181,7 @@ function jsonSafe(row: Record<string, unknown>): Record<string, unknown> {
  * same new schema at once can fail with a unique violation on the catalog. Once the other one has
  * committed, a retry succeeds.
  */
-export function isCatalogRace(err: unknown): boolean {
+function isCatalogRace(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
   if (!e || typeof e !== "object") return false;
   if (e.code === "42P06") return true; // duplicate_schema
@@ -195,17 +195,4 @@ export function errorLine(err: unknown): string {
 
 function backoff(baseMs: number, attempt: number): number {
   return baseMs * 2 ** (attempt - 1) * (0.5 + Math.random());
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -5,6 +5,7 @@
 // the rest cancelled.
 import { targetKey } from "../graph/select";
 import type { GraphAction, Target } from "../graph/types";
+import { errorLine } from "./execute-action";
 
 /** What running one action produced (the scheduler adds name, target, type and skips). */
 export interface ActionOutcome {
@@ -54,7 +55,7 @@ function dependencyTargets(action: GraphAction): Target[] {
  * plus — when it sets `dependOnDependencyAssertions` (Dataform semantics) — the assertions that
  * check those dependencies (inline `assertions {}` and standalone ones naming them as parent).
  */
-export function prerequisitesOf(actions: GraphAction[]): Map<string, string[]> {
+function prerequisitesOf(actions: GraphAction[]): Map<string, string[]> {
   const selected = new Set(actions.map((a) => targetKey(a.target)));
   const assertionsByParent = new Map<string, string[]>();
   for (const a of actions) {
@@ -139,7 +140,7 @@ export async function schedule(options: ScheduleOptions): Promise<ScheduledResul
         running++;
         onStart?.(action);
         runAction(action, signal)
-          .catch((err: unknown): ActionOutcome => ({ status: signal.aborted ? "cancelled" : "failed", error: oneLine(err) }))
+          .catch((err: unknown): ActionOutcome => ({ status: signal.aborted ? "cancelled" : "failed", error: errorLine(err) }))
           .then((outcome) => {
             running--;
             settle(i, { ...outcome, action });
@@ -172,9 +173,4 @@ function describeCause(action: GraphAction, status: ScheduledStatus): string {
   const name = targetKey(action.target);
   if (status === "cancelled") return `dependency ${name} was cancelled`;
   return action.kind === "assertion" ? `assertion ${name} failed` : `dependency ${name} failed`;
-}
-
-function oneLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split("\n")[0];
 }

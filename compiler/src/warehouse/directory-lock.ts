@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { StrataError } from "../errors";
+import { abortableSleep } from "./abortable-sleep";
 
 export interface LockOwner {
   pid: number;
@@ -51,7 +52,7 @@ export async function acquireDirectoryLock(dataDir: string, options: DirectoryLo
       const where = owner.host === os.hostname() ? `pid ${owner.pid}` : `pid ${owner.pid} on ${owner.host}`;
       throw new StrataError(`the embedded warehouse at ${options.displayName} is in use by another strata process (${where})`);
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs ?? 200, Math.max(1, deadline - Date.now()))));
+    await abortableSleep(Math.min(options.pollMs ?? 200, Math.max(1, deadline - Date.now())));
   }
 }
 

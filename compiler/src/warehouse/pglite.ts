@@ -13,6 +13,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { ConnectionError, StrataError } from "../errors";
 import { redact } from "../redact";
 import type { Target } from "../graph/types";
+import { abortableSleep } from "./abortable-sleep";
 import { chunkCopyData, copyFormatOf } from "./copy-chunks";
 import { acquireDirectoryLock } from "./directory-lock";
 import { Mutex } from "./mutex";
@@ -135,7 +136,7 @@ export class PgliteWarehouse implements Warehouse {
       if (!options.wait || Date.now() >= deadline) {
         throw new StrataError(`another run is already using the embedded warehouse at ${this.displayName}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await abortableSleep(100);
     }
     this.runLockHeld = true;
     let released = false;

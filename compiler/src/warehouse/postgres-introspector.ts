@@ -236,6 +236,6 @@ function oidArray(oids: number[]): string {
   return `'{${oids.map((o) => Math.trunc(o)).join(",")}}'::pg_catalog.oid[]`;
 }
 
-export function quoteLiteral(value: string): string {
+function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }

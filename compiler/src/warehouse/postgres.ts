@@ -10,6 +10,7 @@ import { StrataError, UserError } from "../errors";
 import type { Target } from "../graph/types";
 import type { ResolvedTarget } from "../project/targets";
 import { registerSecret } from "../redact";
+import { abortableSleep } from "./abortable-sleep";
 import type { CreateWarehouseOptions } from "./index";
 import { parseInt8, typeName } from "./pg-types";
 import { connectionError, type ConnectionPlace } from "./postgres-connection-error";
@@ -141,7 +142,7 @@ export class PostgresWarehouse implements Warehouse {
         const { rows } = await client.query(`select pg_try_advisory_lock(${RUN_LOCK_KEY}) as locked`, scope);
         if (rows[0].locked) break;
         if (!options.wait || Date.now() >= deadline) throw new StrataError(await this.describeLockHolder(client, scope));
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500, Math.max(1, deadline - Date.now()))));
+        await abortableSleep(Math.min(500, Math.max(1, deadline - Date.now())));
       }
     } catch (err) {
       await client.end().catch(() => undefined);

@@ -90,7 +90,7 @@ export function dropRelationSql(existing: RelationInfo, target: Target): string 
   return `drop ${replaceableKind(existing)} ${relation(target)}`;
 }
 
-export function replaceableKind(existing: RelationInfo): RelationSqlKind {
+function replaceableKind(existing: RelationInfo): RelationSqlKind {
   switch (existing.kind) {
     case "table":
       return "table";

@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-athena";
 import { ConnectionError, UserError } from "../../errors";
 import type { Target } from "../../graph/types";
+import { abortableSleep } from "../abortable-sleep";
 import { CancelledError, WarehouseError } from "../warehouse-error";
 import type { ExecuteOptions, QueryField, QueryResult, Session, Warehouse, WarehouseState } from "../warehouse";
 import type { AthenaSettings } from "./athena-config";
@@ -333,17 +334,4 @@ export class AthenaWarehouse implements Warehouse {
     const ceiling = Math.min(this.timings.throttleMaxMs, this.timings.throttleBaseMs * 2 ** (attempt - 1));
     return Math.floor(this.random() * ceiling);
   }
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

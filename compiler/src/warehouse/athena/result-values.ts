@@ -28,7 +28,7 @@ export function rowToRecord(row: Row, fields: QueryField[]): Record<string, unkn
  * Integers and floating point become numbers (bigint beyond 2^53 stays text, as pg does), booleans
  * booleans; decimal, date, timestamp and nested types stay text so no precision is lost.
  */
-export function typedValue(text: string | undefined, type: string | undefined): unknown {
+function typedValue(text: string | undefined, type: string | undefined): unknown {
   if (text === undefined) return null;
   switch ((type ?? "varchar").toLowerCase()) {
     case "tinyint":
