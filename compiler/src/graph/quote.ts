@@ -16,3 +16,8 @@ export function quoteTarget(t: Target, dialect: WarehouseKind): string {
   const parts = t.database ? [t.database, t.schema, t.name] : [t.schema, t.name];
   return parts.map((p) => quoteIdentifier(p, dialect)).join(".");
 }
+
+/** A SQL string literal: single quotes, with '' escaping (PostgreSQL and Trino alike). */
+export function quoteString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

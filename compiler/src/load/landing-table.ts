@@ -1,8 +1,7 @@
 // The landing table a contract loads into: its DDL, its COPY statement, and the check that an
 // existing table still fits the contract (new contract columns are added; a changed type is an error).
 import { UserError } from "../errors";
-import { quoteIdentifier, quoteTarget } from "../graph/quote";
-import { sqlStringLiteral as literal } from "../sqlx/inline-assertions";
+import { quoteIdentifier, quoteString, quoteTarget } from "../graph/quote";
 import type { Session } from "../warehouse/warehouse";
 import { METADATA_COLUMNS, type ColumnType, type LandingContract } from "./contract";
 
@@ -34,7 +33,7 @@ export function tableName(contract: LandingContract): string {
 export function createLandingTableSql(contract: LandingContract): string[] {
   const columns = contract.columns.map((c) => `  ${q(c.name)} ${POSTGRES_TYPES[c.type].ddl}`);
   columns.push(
-    `  ${q("_source_file")} text not null default current_setting(${literal(SOURCE_FILE_SETTING)}, true)`,
+    `  ${q("_source_file")} text not null default current_setting(${quoteString(SOURCE_FILE_SETTING)}, true)`,
     `  ${q("_loaded_at")} timestamptz not null default now()`,
     `  ${q("_row_hash")} text not null`,
   );
@@ -43,9 +42,9 @@ export function createLandingTableSql(contract: LandingContract): string[] {
     `create schema if not exists ${q(contract.table.schema)}`,
     `create table ${table} (\n${columns.join(",\n")}\n)`,
   ];
-  if (contract.description) statements.push(`comment on table ${table} is ${literal(contract.description)}`);
+  if (contract.description) statements.push(`comment on table ${table} is ${quoteString(contract.description)}`);
   for (const c of contract.columns) {
-    if (c.description) statements.push(`comment on column ${table}.${q(c.name)} is ${literal(c.description)}`);
+    if (c.description) statements.push(`comment on column ${table}.${q(c.name)} is ${quoteString(c.description)}`);
   }
   return statements;
 }
@@ -57,7 +56,7 @@ export function createLandingTableSql(contract: LandingContract): string[] {
 export const SOURCE_FILE_SETTING = "strata.load_source_file";
 
 export function setSourceFileSql(): string {
-  return `select set_config(${literal(SOURCE_FILE_SETTING)}, $1, true)`;
+  return `select set_config(${quoteString(SOURCE_FILE_SETTING)}, $1, true)`;
 }
 
 /** COPY of the contract's columns and `_row_hash`, in the order RowEncoder writes them. */

@@ -1,6 +1,7 @@
 // Config `assertions {uniqueKey, uniqueKeys, nonNull, rowConditions}` → assertion actions, with
 // Dataform v3's names and SQL: `<schema>_<name>_assertions_uniqueKey_<i>` (one per key) and
 // `<schema>_<name>_assertions_rowConditions` (row conditions plus `col IS NOT NULL` per nonNull).
+import { quoteString } from "../graph/quote";
 import type { ActionRecord } from "./action-record";
 import { newRecord } from "./action-record";
 
@@ -33,13 +34,8 @@ export function uniqueKeyAssertionSql(relation: string, columns: string[]): stri
   return `\nSELECT\n  *\nFROM (\n  SELECT\n    ${cols},\n    COUNT(1) AS index_row_count\n  FROM ${relation}\n  GROUP BY ${cols}\n  ) AS data\nWHERE index_row_count > 1\n`;
 }
 
-/** Standard SQL string literal ('' escaping): PostgreSQL and Trino, unlike BigQuery's backslashes. */
-export function sqlStringLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 export function rowConditionsAssertionSql(relation: string, conditions: string[]): string {
   return conditions
-    .map((c) => `\nSELECT\n  ${sqlStringLiteral(c)} AS failing_row_condition,\n  *\nFROM ${relation}\nWHERE NOT (${c})\n`)
+    .map((c) => `\nSELECT\n  ${quoteString(c)} AS failing_row_condition,\n  *\nFROM ${relation}\nWHERE NOT (${c})\n`)
     .join("UNION ALL");
 }

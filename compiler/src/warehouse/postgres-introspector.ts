@@ -3,7 +3,7 @@
 // (recursively, in an order they can be recreated). Shared by the pg and PGlite drivers: the same
 // catalog SQL runs on PostgreSQL 15 through 18.
 import type { Target } from "../graph/types";
-import { quoteIdentifier } from "../graph/quote";
+import { quoteIdentifier, quoteString } from "../graph/quote";
 import { parseStrataHash } from "./strata-comment";
 import {
   relationKey,
@@ -38,7 +38,7 @@ export async function readState(session: Session, targets: Target[]): Promise<Wa
   const saved = String((await session.execute("select pg_catalog.current_setting('search_path') as p")).rows[0].p);
   await session.execute("select pg_catalog.set_config('search_path', '', false)");
   try {
-    const wanted = targets.map((t) => `(${quoteLiteral(t.schema)}, ${quoteLiteral(t.name)})`).join(", ");
+    const wanted = targets.map((t) => `(${quoteString(t.schema)}, ${quoteString(t.name)})`).join(", ");
     const found = await readClasses(session, `(n.nspname, c.relname) in (values ${wanted})`);
     if (found.length === 0) return { relations, schemas };
 
@@ -82,7 +82,7 @@ export async function readState(session: Session, targets: Target[]): Promise<Wa
     }
     return { relations, schemas };
   } finally {
-    await session.execute(`select pg_catalog.set_config('search_path', ${quoteLiteral(saved)}, false)`);
+    await session.execute(`select pg_catalog.set_config('search_path', ${quoteString(saved)}, false)`);
   }
 }
 
@@ -234,8 +234,4 @@ function groupBy<T>(rows: Record<string, unknown>[], map: (row: Record<string, u
 
 function oidArray(oids: number[]): string {
   return `'{${oids.map((o) => Math.trunc(o)).join(",")}}'::pg_catalog.oid[]`;
-}
-
-function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }

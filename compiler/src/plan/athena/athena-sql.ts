@@ -24,10 +24,6 @@ export function ddlIdentifier(name: string): string {
   return `\`${name.toLowerCase().replace(/`/g, "``")}\``;
 }
 
-export function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 /** The run id as it appears in table names and S3 paths: lower case letters, digits and _. */
 export function runToken(runId: string): string {
   const token = runId.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");

@@ -6,8 +6,9 @@
 //      thousands separators) and adds the metadata columns, giving the same shape as a landing
 //      table loaded on PostgreSQL. A value that does not fit its type fails the query that reads
 //      it, naming the value: the contract is enforced when the data is read.
+import { quoteString } from "../../graph/quote";
 import type { LandingContract } from "../../load/contract";
-import { body, ddlIdentifier, ddlName, sqlString, trinoColumn, trinoName } from "./athena-sql";
+import { body, ddlIdentifier, ddlName, trinoColumn, trinoName } from "./athena-sql";
 
 export type { LandingContract };
 
@@ -29,16 +30,16 @@ export function externalTableForContract(contract: LandingContract, options: { s
     const csv = contract.csv;
     storage = [
       `row format serde 'org.apache.hadoop.hive.serde2.OpenCSVSerde'`,
-      `with serdeproperties ('separatorChar' = ${sqlString(csv.delimiter)}, 'quoteChar' = ${sqlString(csv.quote)}, 'escapeChar' = '\\\\')`,
+      `with serdeproperties ('separatorChar' = ${quoteString(csv.delimiter)}, 'quoteChar' = ${quoteString(csv.quote)}, 'escapeChar' = '\\\\')`,
       `stored as textfile`,
-      `location ${sqlString(location)}`,
+      `location ${quoteString(location)}`,
       `tblproperties ('skip.header.line.count' = '${csv.header ? 1 : 0}')`,
     ].join("\n");
     // OpenCSVSerDe maps fields by position, unlike the loader, which matches header names.
     notices.push(`${contract.source}: CSV columns are read by position on Athena: files must list the columns in the contract's order`);
     if (csv.encoding === "latin1") notices.push(`${contract.source}: OpenCSVSerDe reads UTF-8 only; convert latin1 files before uploading`);
   } else {
-    storage = [`row format serde 'org.openx.data.jsonserde.JsonSerDe'`, `with serdeproperties ('ignore.malformed.json' = 'false')`, `location ${sqlString(location)}`].join("\n");
+    storage = [`row format serde 'org.openx.data.jsonserde.JsonSerDe'`, `with serdeproperties ('ignore.malformed.json' = 'false')`, `location ${quoteString(location)}`].join("\n");
     if (contract.format === "json") notices.push(`${contract.source}: JsonSerDe reads one JSON object per line: upload these files as NDJSON, not as a JSON array`);
   }
   notices.push(`${contract.source}: Athena reads every file under ${location}; the contract's files globs are not applied`);
@@ -78,20 +79,20 @@ function typedColumn(column: string, c: LandingContract["columns"][number]): str
       return `cast(${withoutThousands(value, c.thousands)} as ${c.type})`;
     case "numeric": {
       let v = withoutThousands(value, c.thousands);
-      if (c.decimal !== ".") v = `replace(${v}, ${sqlString(c.decimal)}, '.')`;
+      if (c.decimal !== ".") v = `replace(${v}, ${quoteString(c.decimal)}, '.')`;
       return `cast(${v} as decimal(38, 9))`;
     }
     case "boolean":
       return `case when lower(${value}) in ('true', 't', 'yes', 'y', '1') then true when lower(${value}) in ('false', 'f', 'no', 'n', '0') then false when ${value} is not null then cast(${value} as boolean) end`;
     case "date":
-      return `cast(date_parse(${value}, ${sqlString(mysqlFormat(c.format ?? "YYYY-MM-DD"))}) as date)`;
+      return `cast(date_parse(${value}, ${quoteString(mysqlFormat(c.format ?? "YYYY-MM-DD"))}) as date)`;
     case "timestamp":
-      return `date_parse(${value}, ${sqlString(mysqlFormat(c.format ?? "YYYY-MM-DD HH:mm:ss"))})`;
+      return `date_parse(${value}, ${quoteString(mysqlFormat(c.format ?? "YYYY-MM-DD HH:mm:ss"))})`;
   }
 }
 
 function withoutThousands(value: string, thousands: string | undefined): string {
-  return thousands ? `replace(${value}, ${sqlString(thousands)}, '')` : value;
+  return thousands ? `replace(${value}, ${quoteString(thousands)}, '')` : value;
 }
 
 /** Contract tokens (YYYY MM DD HH mm ss) → Trino date_parse (MySQL) specifiers. */

@@ -2,9 +2,10 @@
 // format and table properties, turned into the WITH (...) clause of the CTAS.
 //   athena: { partitionBy: ["day(order_date)", "country"], bucketBy: { columns: ["customer_id"], buckets: 16 },
 //             format: "PARQUET", writeCompression: "ZSTD", tableProperties: { vacuum_max_snapshot_age_seconds: 86400 } }
+import { quoteString } from "../../graph/quote";
 import { UserError } from "../../errors";
 import type { SourceLocation } from "../../graph/types";
-import { sqlString } from "./athena-sql";
+
 
 export interface IcebergOptions {
   partitioning: string[];
@@ -54,9 +55,9 @@ export function icebergOptions(raw: Record<string, unknown> | undefined, where: 
 
 /** The CTAS WITH (...) properties of an Iceberg table at `location`. */
 export function icebergWithClause(options: IcebergOptions, location: string): string {
-  const props: string[] = [`table_type = 'ICEBERG'`, `is_external = false`, `location = ${sqlString(location)}`, `format = ${sqlString(options.format)}`];
-  if (options.writeCompression) props.push(`write_compression = ${sqlString(options.writeCompression)}`);
-  if (options.partitioning.length > 0) props.push(`partitioning = ARRAY[${options.partitioning.map(sqlString).join(", ")}]`);
-  for (const [k, v] of Object.entries(options.tableProperties)) props.push(`${k} = ${typeof v === "string" ? sqlString(v) : String(v)}`);
+  const props: string[] = [`table_type = 'ICEBERG'`, `is_external = false`, `location = ${quoteString(location)}`, `format = ${quoteString(options.format)}`];
+  if (options.writeCompression) props.push(`write_compression = ${quoteString(options.writeCompression)}`);
+  if (options.partitioning.length > 0) props.push(`partitioning = ARRAY[${options.partitioning.map(quoteString).join(", ")}]`);
+  for (const [k, v] of Object.entries(options.tableProperties)) props.push(`${k} = ${typeof v === "string" ? quoteString(v) : String(v)}`);
   return `with (\n  ${props.join(",\n  ")}\n)`;
 }

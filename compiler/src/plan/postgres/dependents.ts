@@ -4,9 +4,10 @@
 // recreated (in dependency order) from the definitions, indexes, privileges, comments and owner
 // read from the warehouse before the run touched anything. Not carried over: view options
 // (security_barrier, security_invoker, check option) and INSTEAD OF triggers on dependents.
+import { quoteString } from "../../graph/quote";
 import type { DependentObject } from "../../warehouse/warehouse";
 import { commentSql, type RelationSqlKind } from "./relation-metadata";
-import { ident, relation, stringLiteral, withoutTrailingSemicolon } from "./sql-text";
+import { ident, relation, withoutTrailingSemicolon } from "./sql-text";
 
 function sqlKind(dependent: DependentObject): RelationSqlKind {
   return dependent.kind === "materialized_view" ? "materialized view" : "view";
@@ -31,7 +32,7 @@ export function recreateDependents(dependents: DependentObject[]): string[] {
       ...d.grants.map(withoutTrailingSemicolon),
       ...(d.comment !== undefined ? [commentSql(kind, d, d.comment)] : []),
       ...Object.entries(d.columnComments ?? {}).map(
-        ([column, comment]) => `comment on column ${relation(d)}.${ident(column)} is ${stringLiteral(comment)}`,
+        ([column, comment]) => `comment on column ${relation(d)}.${ident(column)} is ${quoteString(comment)}`,
       ),
     ];
   });

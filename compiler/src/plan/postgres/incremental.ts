@@ -22,6 +22,7 @@
 // key wins — then `insert … on conflict … do update`, which needs the unique index (NULLS NOT
 // DISTINCT, so a NULL key is matched too, never inserted twice). MERGE INTO was the alternative;
 // it needs no index, but matches NULL keys only with a join condition no index can serve.
+import { quoteString } from "../../graph/quote";
 import { ExitCode, StrataError, UserError } from "../../errors";
 import type { IncrementalStrategy, OnSchemaChange, Target } from "../../graph/types";
 import type { ActionPlan, PlanOptions, PlanStep } from "../plan";
@@ -35,7 +36,7 @@ import {
   hasUniqueIndexOn,
   plannedIndexes,
 } from "./relation-metadata";
-import { dollarQuote, ident, relation, sibling, stringLiteral, withoutTrailingSemicolon } from "./sql-text";
+import { dollarQuote, ident, relation, sibling, withoutTrailingSemicolon } from "./sql-text";
 import { planFullBuild, postOperationsSteps, type TableAction } from "./table";
 
 export function planIncremental(action: TableAction, state: WarehouseState, options: PlanOptions): ActionPlan {
@@ -173,7 +174,7 @@ function applyIncoming(target: Target, incoming: Target, strategy: IncrementalSt
 function columnDifferences(target: Target, incoming: Target): string {
   const attributes = (of: Target) =>
     `select attnum, attname::text as name, format_type(atttypid, atttypmod) as type from pg_attribute ` +
-    `where attrelid = ${stringLiteral(relation(of))}::regclass and attnum > 0 and not attisdropped`;
+    `where attrelid = ${quoteString(relation(of))}::regclass and attnum > 0 and not attisdropped`;
   return [
     `  with incoming as (${attributes(incoming)}),`,
     `       existing as (${attributes(target)})`,
@@ -192,7 +193,7 @@ function schemaCheck(target: Target, incoming: Target, mode: OnSchemaChange): st
     mode === "fail"
       ? [
           "  if added is not null or missing is not null or retyped is not null then",
-          `    raise exception ${stringLiteral(
+          `    raise exception ${quoteString(
             `${name}: the query's columns differ from the table's (new: %; missing: %; changed type: %). Set onSchemaChange: "extend" to add new columns, or rebuild it with --full-refresh`,
           )},`,
           "      coalesce(added, 'none'), coalesce(missing, 'none'), coalesce(retyped, 'none');",
@@ -200,7 +201,7 @@ function schemaCheck(target: Target, incoming: Target, mode: OnSchemaChange): st
         ]
       : [
           "  if missing is not null then",
-          `    raise exception ${stringLiteral(
+          `    raise exception ${quoteString(
             `${name}: the query no longer returns column(s) % of the table (onSchemaChange: ignore). Set onSchemaChange: "sync", or rebuild it with --full-refresh`,
           )}, missing;`,
           "  end if;",
@@ -215,13 +216,13 @@ function schemaCheck(target: Target, incoming: Target, mode: OnSchemaChange): st
  */
 function dynamicMerge(target: Target, incoming: Target, strategy: IncrementalStrategy, key: string[], mode: OnSchemaChange): string {
   const attributes = (of: Target) =>
-    `pg_attribute a where a.attrelid = ${stringLiteral(relation(of))}::regclass and a.attnum > 0 and not a.attisdropped`;
+    `pg_attribute a where a.attrelid = ${quoteString(relation(of))}::regclass and a.attnum > 0 and not a.attisdropped`;
   const absentFrom = (of: Target) =>
-    `not exists (select 1 from pg_attribute o where o.attrelid = ${stringLiteral(relation(of))}::regclass and o.attname = a.attname and o.attnum > 0 and not o.attisdropped)`;
+    `not exists (select 1 from pg_attribute o where o.attrelid = ${quoteString(relation(of))}::regclass and o.attname = a.attname and o.attnum > 0 and not o.attisdropped)`;
   const template = applyIncoming(target, incoming, strategy, key, { columns: "\u0001", conflict: "\u0002" }).map((sql) =>
-    stringLiteral(sql.replace(/%/g, "%%").replace(/\u0001/g, "%1$s").replace(/\u0002/g, "%2$s")),
+    quoteString(sql.replace(/%/g, "%%").replace(/\u0001/g, "%1$s").replace(/\u0002/g, "%2$s")),
   );
-  const keyArray = `array[${key.map(stringLiteral).join(", ")}]::text[]`;
+  const keyArray = `array[${key.map(quoteString).join(", ")}]::text[]`;
   const body = [
     "",
     "declare",
@@ -230,12 +231,12 @@ function dynamicMerge(target: Target, incoming: Target, strategy: IncrementalStr
     "  conflict_action text;",
     "begin",
     `  for col in select a.attname::text as name, format_type(a.atttypid, a.atttypmod) as type from ${attributes(incoming)} and ${absentFrom(target)} order by a.attnum loop`,
-    `    execute format('alter table %s add column %I %s', ${stringLiteral(relation(target))}, col.name, col.type);`,
+    `    execute format('alter table %s add column %I %s', ${quoteString(relation(target))}, col.name, col.type);`,
     "  end loop;",
     ...(mode === "sync"
       ? [
           `  for col in select a.attname::text as name from ${attributes(target)} and ${absentFrom(incoming)} order by a.attnum loop`,
-          `    execute format('alter table %s drop column %I', ${stringLiteral(relation(target))}, col.name);`,
+          `    execute format('alter table %s drop column %I', ${quoteString(relation(target))}, col.name);`,
           "  end loop;",
         ]
       : []),

@@ -3,8 +3,9 @@
 // one transaction, so a crash never leaves the published relation missing and these are never
 // read by anything: dropping them is always safe. The runner calls this at the start of a run,
 // under the run lock, so no other run's objects can be in flight.
+import { quoteString } from "../../graph/quote";
 import { tempMarker } from "./names";
-import { relation, stringLiteral } from "./sql-text";
+import { relation } from "./sql-text";
 
 export interface Leftover {
   schema: string;
@@ -14,12 +15,12 @@ export interface Leftover {
 
 /** Lists leftovers in these schemas: rows of (schema, name, kind). */
 export function findLeftoversSql(schemas: string[]): string {
-  const like = (marker: string) => stringLiteral(`%${marker.replace(/_/g, "\\_")}%`);
+  const like = (marker: string) => quoteString(`%${marker.replace(/_/g, "\\_")}%`);
   return [
     "select n.nspname as schema, c.relname as name,",
     "       case c.relkind when 'v' then 'view' when 'm' then 'materialized_view' else 'table' end as kind",
     "  from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace",
-    ` where n.nspname = any(array[${schemas.map(stringLiteral).join(", ")}]::text[])`,
+    ` where n.nspname = any(array[${schemas.map(quoteString).join(", ")}]::text[])`,
     "   and c.relkind in ('r', 'p', 'v', 'm')",
     `   and (c.relname like ${like(tempMarker("tmp"))} or c.relname like ${like(tempMarker("old"))})`,
     " order by 1, 2",

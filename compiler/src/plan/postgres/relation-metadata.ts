@@ -1,9 +1,10 @@
 // What a published relation carries besides its rows: indexes, privileges and comments, from the
 // action's config (`uniqueKey`, `indexes`, `grants`, `description`, `columns`).
+import { quoteString } from "../../graph/quote";
 import { UserError } from "../../errors";
 import type { ColumnDescriptor, GraphAction, Target } from "../../graph/types";
 import { indexName } from "./names";
-import { ident, relation, stringLiteral } from "./sql-text";
+import { ident, relation } from "./sql-text";
 
 export type RelationSqlKind = "table" | "view" | "materialized view";
 
@@ -62,14 +63,14 @@ export function grantStatements(action: GraphAction, target: Target): string[] {
 }
 
 export function commentSql(kind: RelationSqlKind, target: Target, comment: string): string {
-  return `comment on ${kind} ${relation(target)} is ${stringLiteral(comment)}`;
+  return `comment on ${kind} ${relation(target)} is ${quoteString(comment)}`;
 }
 
 /** `comment on column` for every flat column with a description (nested paths have no column). */
 export function columnCommentStatements(target: Target, columns: ColumnDescriptor[] | undefined): string[] {
   return (columns ?? [])
     .filter((c) => c.path.length === 1 && c.description)
-    .map((c) => `comment on column ${relation(target)}.${ident(c.path[0])} is ${stringLiteral(c.description as string)}`);
+    .map((c) => `comment on column ${relation(target)}.${ident(c.path[0])} is ${quoteString(c.description as string)}`);
 }
 
 /** True when one of these `pg_get_indexdef` texts is a unique index on exactly `columns` (any order). */

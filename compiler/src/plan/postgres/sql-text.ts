@@ -15,11 +15,6 @@ export function sibling(target: Target, name: string): Target {
   return { ...target, name };
 }
 
-/** A standard string literal (standard_conforming_strings is on by default since PostgreSQL 9.1). */
-export function stringLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
 /**
  * `$tag$text$tag$` with a tag that does not occur in `text`, so any SQL (including SQL that itself
  * uses dollar quotes) can be embedded in a DO block.

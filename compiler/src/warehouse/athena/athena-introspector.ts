@@ -1,14 +1,11 @@
 // Metadata of the targets a plan touches, read with plain Athena SQL over information_schema
 // (no Glue API calls, so the only permissions needed are the ones queries need anyway).
+import { quoteString } from "../../graph/quote";
 import type { Target } from "../../graph/types";
 import type { QueryResult, RelationInfo, RelationKind, WarehouseState } from "../warehouse";
 
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 function list(values: Iterable<string>): string {
-  return [...new Set(values)].sort().map(literal).join(", ");
+  return [...new Set(values)].sort().map(quoteString).join(", ");
 }
 
 /** The three queries readState runs (tables, columns, schemas), for targets lower-cased as Glue stores them. */
