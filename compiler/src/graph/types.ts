@@ -54,9 +54,19 @@ export interface StrataActionOptions {
   location?: SourceLocation;
   /** The raw SQLX source text of the file that defined the action (docs show it). */
   sourceFile?: string;
+  /**
+   * Incremental tables with `assertions.newRowsOnly`: an incremental run keeps the rows it wrote
+   * until the run ends, so the inline assertions can check those instead of the whole table.
+   */
+  keepsNewRows?: boolean;
+  /** Their inline assertions: what to check on the new rows when the parent was updated incrementally. */
+  newRowsCheck?: NewRowsCheck;
   /** Column-level lineage from SQL analysis (`strata compile --lineage`, docs): output column → sources. */
   lineage?: ColumnLineageEntry[];
 }
+
+/** An inline assertion in structured form (config `assertions {}`). */
+export type NewRowsCheck = { kind: "uniqueKey"; columns: string[] } | { kind: "rowConditions"; conditions: string[] };
 
 export interface ColumnLineageEntry {
   name: string;

@@ -10,7 +10,17 @@ import { csvReader } from "./formats/csv";
 import type { FormatReaderFactory } from "./formats/format-reader";
 import { jsonArrayReader } from "./formats/json-array";
 import { ndjsonReader } from "./formats/ndjson";
-import { alignLandingTableSql, copySql, createLandingTableSql, quotedTable, readLandingColumns, setSourceFileSql, tableName } from "./landing-table";
+import {
+  afterLoadSql,
+  alignLandingTableSql,
+  copySql,
+  createLandingTableSql,
+  estimatedRowsSql,
+  quotedTable,
+  readLandingColumns,
+  setSourceFileSql,
+  tableName,
+} from "./landing-table";
 import { sha256File, type LandingFile } from "./landing-files";
 import { lockFile, readManifestEntry, writeManifestEntry } from "./manifest";
 import { ContractViolation, RowEncoder } from "./row-encoder";
@@ -47,6 +57,7 @@ export async function loadFile(warehouse: Warehouse, contract: LandingContract, 
     const existing = await readLandingColumns(session, contract);
     const ddl = existing ? alignLandingTableSql(contract, existing) : createLandingTableSql(contract);
     for (const statement of ddl) await session.execute(statement);
+    rowsBefore = Number((await session.execute(estimatedRowsSql(contract))).rows[0]?.estimate ?? -1);
 
     await session.execute(setSourceFileSql(), { params: [file.path] });
     const encoder = new RowEncoder(contract.columns, { label: file.name });
@@ -90,8 +101,10 @@ export async function loadFile(warehouse: Warehouse, contract: LandingContract, 
     return { status: "loaded", rows, sha256 };
   };
 
+  let rowsBefore = -1;
+  let outcome: LoadOutcome;
   try {
-    return await warehouse.transaction(load);
+    outcome = await warehouse.transaction(load);
   } catch (err) {
     const reason = violation?.reason ?? rejectedByDatabase(err, file);
     if (reason === undefined) throw err;
@@ -111,6 +124,8 @@ export async function loadFile(warehouse: Warehouse, contract: LandingContract, 
     );
     return { status: "quarantined", reason, sha256 };
   }
+  if (outcome.status === "loaded") for (const sql of afterLoadSql(contract, outcome.rows, rowsBefore)) await warehouse.execute(sql);
+  return outcome;
 }
 
 /**

@@ -3,7 +3,7 @@
 // database. `strata run --dry-run` prints these statements.
 import type { CompiledGraph, GraphAction, Target } from "../graph/types";
 import type { ResolvedTarget } from "../project/targets";
-import type { WarehouseState } from "../warehouse/warehouse";
+import type { NewRows, WarehouseState } from "../warehouse/warehouse";
 
 export interface PlanOptions {
   /** Rebuild incrementals from scratch (never `protected` ones). */
@@ -33,6 +33,12 @@ export interface ActionPlan {
   cleanup: string[];
   /** Things the user should know (e.g. "materialized view rebuilt because its definition changed"). */
   notices: string[];
+  /**
+   * Incremental updates of tables with `assertions.newRowsOnly`: the relation holding the rows this
+   * run wrote (`key`: the unique key they were merged on), kept until the run ends for the inline
+   * assertions; the plan's cleanup drops it then.
+   */
+  newRows?: NewRows;
   /** Assertions: how the runner counts failing rows and samples them. */
   check?: { countSql: string; sampleSql: string };
   /** Declarations: the source must exist; the runner fails the action with this message otherwise. */

@@ -27,6 +27,8 @@ export interface ExecuteContext {
   onNotice?: (action: GraphAction, message: string) => void;
   /** Actions that must fail without running, with the reason (e.g. a quarantined landing source). */
   blocked?: Map<string, string>;
+  /** Statements to run when the run ends: the cleanup of plans that kept new rows for assertions. */
+  atRunEnd?: string[];
 }
 
 const SAMPLE_ROWS = 5;
@@ -56,9 +58,13 @@ export async function executeAction(action: GraphAction, ctx: ExecuteContext, si
       if (attempts === 1) for (const notice of plan.notices) ctx.onNotice?.(action, notice);
       outcome = await runPlan(action, plan, state, ctx, signal);
       if (outcome.status !== "failed") ctx.state.built(action);
+      if (outcome.status !== "failed" && plan.newRows) {
+        ctx.state.wroteNewRows(action, plan.newRows);
+        ctx.atRunEnd?.push(...plan.cleanup);
+      }
       break;
     } catch (err) {
-      if (plan) await runCleanup(ctx.warehouse, plan);
+      if (plan) await runCleanup(ctx.warehouse, plan.cleanup);
       if (signal.aborted) {
         outcome = { status: "cancelled", error: "cancelled while running" };
         break;
@@ -134,8 +140,8 @@ async function runPlan(
 }
 
 /** Drops this run's temp objects; each statement on its own, so one failure does not stop the rest. */
-async function runCleanup(warehouse: Pick<Warehouse, "execute">, plan: ActionPlan): Promise<void> {
-  for (const sql of plan.cleanup) {
+export async function runCleanup(warehouse: Pick<Warehouse, "execute">, cleanup: string[]): Promise<void> {
+  for (const sql of cleanup) {
     try {
       await warehouse.execute(sql);
     } catch {

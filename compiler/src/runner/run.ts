@@ -19,7 +19,7 @@ import { redact } from "../redact";
 import { createWarehouse, isTransientError } from "../warehouse/index";
 import type { Warehouse } from "../warehouse/warehouse";
 import { formatDryRunSql, dryRunJson, type PlannedAction } from "./dry-run";
-import { errorLine, executeAction } from "./execute-action";
+import { errorLine, executeAction, runCleanup } from "./execute-action";
 import { ensureMetaTables, hasMetaTables, recordRunResults, recordRunStart } from "./meta";
 import type { ProgressReporter } from "./progress";
 import type { RunResults } from "./results";
@@ -236,6 +236,7 @@ async function runLocked(
     retryDelayMs: options.retryDelayMs,
     onNotice: (action: GraphAction, message: string) => reporter?.notice(`${targetKey(action.target)}: ${message}`),
     blocked: landing.blocked,
+    atRunEnd: [] as string[],
   };
   const scheduled = await schedule({
     actions: selected,
@@ -245,6 +246,7 @@ async function runLocked(
     onStart: (action) => reporter?.actionStarted(action),
     onFinish: (r) => reporter?.actionFinished(toActionResult(r)),
   });
+  await runCleanup(warehouse, ctx.atRunEnd);
 
   const results = buildRunResults({
     runId: planOptions.runId,

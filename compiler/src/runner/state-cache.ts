@@ -5,7 +5,7 @@
 // cached entry is re-read before it is used again.
 import { targetKey } from "../graph/select";
 import type { GraphAction, Target } from "../graph/types";
-import type { Warehouse, WarehouseState } from "../warehouse/warehouse";
+import type { NewRows, Warehouse, WarehouseState } from "../warehouse/warehouse";
 
 export function emptyState(): WarehouseState {
   return { relations: new Map(), schemas: new Set() };
@@ -37,6 +37,11 @@ export class StateCache {
     this.readAt.delete(targetKey(action.target));
     // Operations may touch anything.
     if (action.kind === "operation") this.epoch++;
+  }
+
+  /** An incremental update kept the rows it wrote (for its inline assertions). */
+  wroteNewRows(action: GraphAction, rows: NewRows): void {
+    (this.state.newRows ??= new Map()).set(targetKey(action.target), rows);
   }
 
   /** The action succeeded, so its schema exists now, whatever the first read said. */

@@ -1,6 +1,6 @@
 // What the loading phase knows about one action before its SQL is rendered: the config applied,
 // the contextables (functions of a query context) still to be called.
-import type { ColumnDescriptor, SourceLocation, StrataActionOptions, TableType, Target } from "../graph/types";
+import type { ColumnDescriptor, NewRowsCheck, SourceLocation, StrataActionOptions, TableType, Target } from "../graph/types";
 import type { SourceFile } from "./source-lines";
 
 export type Contextable<T> = T | ((ctx: unknown) => T);
@@ -19,6 +19,8 @@ export interface InlineAssertions {
   uniqueKeys?: string[][];
   nonNull?: string[];
   rowConditions?: string[];
+  /** Strata: on incremental runs, check only the rows the run wrote (see plan/postgres/assertion.ts). */
+  newRowsOnly?: boolean;
 }
 
 export interface ActionRecord {
@@ -55,7 +57,7 @@ export interface ActionRecord {
   inlineAssertions?: InlineAssertions;
   /** Set on the assertions generated from a parent's `assertions {}`. */
   parent?: ActionRecord;
-  inlineAssertion?: { kind: "uniqueKey"; columns: string[] } | { kind: "rowConditions"; conditions: string[] };
+  inlineAssertion?: NewRowsCheck;
   strata: StrataActionOptions;
 
   /** Tests only. */

@@ -179,6 +179,10 @@ function applyInlineAssertions(record: ActionRecord, value: unknown, sink: Confi
         if (isStringArray(v)) out.rowConditions = v;
         else bad("a list of SQL conditions");
         break;
+      case "newRowsOnly":
+        if (typeof v === "boolean") out.newRowsOnly = v;
+        else bad("true or false");
+        break;
       default:
         sink.error(record, `unknown key "${key}" in assertions${didYouMean(key, ASSERTIONS_KEYS)}`, key);
     }

@@ -23,7 +23,7 @@ export const KEYS_BY_TYPE: Record<ActionType, string[]> = {
   test: ["type", "name", "dataset"],
 };
 
-export const ASSERTIONS_KEYS = ["uniqueKey", "uniqueKeys", "nonNull", "rowConditions"];
+export const ASSERTIONS_KEYS = ["uniqueKey", "uniqueKeys", "nonNull", "rowConditions", "newRowsOnly"];
 
 /** The closest of `candidates` to `word`, if it is close enough to be a plausible typo. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {

@@ -1,7 +1,6 @@
 // Config `assertions {uniqueKey, uniqueKeys, nonNull, rowConditions}` → assertion actions, with
 // Dataform v3's names and SQL: `<schema>_<name>_assertions_uniqueKey_<i>` (one per key) and
 // `<schema>_<name>_assertions_rowConditions` (row conditions plus `col IS NOT NULL` per nonNull).
-import { quoteString } from "../graph/quote";
 import type { ActionRecord } from "./action-record";
 import { newRecord } from "./action-record";
 
@@ -27,15 +26,4 @@ export function generateInlineAssertions(parent: ActionRecord, namePrefix: strin
   const conditions = [...(spec.rowConditions ?? []), ...(spec.nonNull ?? []).map((c) => `${c} IS NOT NULL`)];
   if (conditions.length > 0) make(`${base}_rowConditions`).inlineAssertion = { kind: "rowConditions", conditions };
   return out;
-}
-
-export function uniqueKeyAssertionSql(relation: string, columns: string[]): string {
-  const cols = columns.join(", ");
-  return `\nSELECT\n  *\nFROM (\n  SELECT\n    ${cols},\n    COUNT(1) AS index_row_count\n  FROM ${relation}\n  GROUP BY ${cols}\n  ) AS data\nWHERE index_row_count > 1\n`;
-}
-
-export function rowConditionsAssertionSql(relation: string, conditions: string[]): string {
-  return conditions
-    .map((c) => `\nSELECT\n  ${quoteString(c)} AS failing_row_condition,\n  *\nFROM ${relation}\nWHERE NOT (${c})\n`)
-    .join("UNION ALL");
 }

@@ -18,7 +18,8 @@ import type { ActionRecord, Contextable, Resolvable } from "./action-record";
 import { describeResolvable } from "./action-record";
 import { ActionIndex, resolutionMessage, targetText } from "./action-index";
 import { toResolvable } from "./apply-config";
-import { generateInlineAssertions, rowConditionsAssertionSql, uniqueKeyAssertionSql } from "./inline-assertions";
+import { generateInlineAssertions } from "./inline-assertions";
+import { inlineAssertionSql } from "../graph/inline-assertion-sql";
 import { type Session, exceptionPlace } from "./session";
 import { findInSource, findReference, positionAt } from "./source-lines";
 
@@ -77,6 +78,7 @@ function checkCombinations(session: Session, r: ActionRecord): void {
   if (has("materialized") && type !== "view") problem("materialized", `"materialized" applies only to views`);
   if (has("onSchemaChange") && !incremental) problem("onSchemaChange", `"onSchemaChange" applies only to incremental models`);
   if (has("incrementalStrategy") && !incremental) problem("incrementalStrategy", `"incrementalStrategy" applies only to incremental models`);
+  if (r.inlineAssertions?.newRowsOnly && !incremental) problem("assertions", `"assertions.newRowsOnly" applies only to incremental models`);
   if (has("incremental_where") && !incremental) problem("incremental_where", `an incremental_where block applies only to incremental models`);
   if (has("indexes") && type === "view" && !materializedView) problem("indexes", `"indexes" apply only to tables, incremental models and materialized views`);
   if ((has("pre_operations") || has("post_operations")) && r.kind !== "table") {
@@ -363,6 +365,7 @@ class Renderer {
     if (r.materialized !== undefined && type === "view") table.materialized = r.materialized;
     table.dependencyTargets = this.dependencyTargets(r, fromQueries);
     table.strata = this.strata(r);
+    if (type === "incremental" && r.inlineAssertions?.newRowsOnly) table.strata.keepsNewRows = true;
     return table;
   }
 
@@ -388,9 +391,7 @@ class Renderer {
     if (r.inlineAssertion && r.parent) {
       const relation = this.quote(r.parent.target!);
       fromQueries.push(r.parent);
-      query = r.inlineAssertion.kind === "uniqueKey"
-        ? uniqueKeyAssertionSql(relation, r.inlineAssertion.columns)
-        : rowConditionsAssertionSql(relation, r.inlineAssertion.conditions);
+      query = inlineAssertionSql(relation, r.inlineAssertion);
     } else {
       query = this.apply(r, r.query, ctx) ?? "";
       fromQueries.push(...ctx.dependencies);
@@ -404,7 +405,11 @@ class Renderer {
       tags: [...r.tags],
       ...this.extras(r),
       ...(r.parent ? { parentAction: { ...r.parent.target! } } : {}),
-      strata: { ...this.strata(r), severity },
+      strata: {
+        ...this.strata(r),
+        severity,
+        ...(r.inlineAssertion && r.parent?.inlineAssertions?.newRowsOnly ? { newRowsCheck: r.inlineAssertion } : {}),
+      },
     };
   }
 

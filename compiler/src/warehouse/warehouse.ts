@@ -87,6 +87,15 @@ export interface WarehouseState {
   relations: Map<string, RelationInfo>;
   /** Schemas that exist. */
   schemas: Set<string>;
+  /** Incremental tables this run updated and kept the new rows of (see ActionPlan.newRows), by key. */
+  newRows?: Map<string, NewRows>;
+}
+
+/** The rows an incremental update wrote, kept in their own relation until the run ends. */
+export interface NewRows {
+  relation: Target;
+  /** Merge and delete+insert: the rows written are the last of each key's (as the merge picks). */
+  key?: string[];
 }
 
 export function relationKey(target: Pick<Target, "schema" | "name">): string {

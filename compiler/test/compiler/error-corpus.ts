@@ -120,6 +120,16 @@ export const corpus: MalformedProject[] = [
     expected: "definitions/a.sqlx:3:3: \"onSchemaChange\" applies only to incremental models; this is a view",
   },
   {
+    name: "assertions.newRowsOnly on a table",
+    files: { "definitions/a.sqlx": `config {\n  type: "table",\n  assertions: { nonNull: ["x"], newRowsOnly: true }\n}\nselect 1 as x\n` },
+    expected: "definitions/a.sqlx:3:3: \"assertions.newRowsOnly\" applies only to incremental models; this is a table",
+  },
+  {
+    name: "assertions.newRowsOnly not a boolean",
+    files: { "definitions/a.sqlx": `config {\n  type: "incremental",\n  assertions: { nonNull: ["x"], newRowsOnly: "yes" }\n}\nselect 1 as x\n` },
+    expected: "definitions/a.sqlx:3:33: \"assertions.newRowsOnly\" must be true or false",
+  },
+  {
     name: "incremental_where on a table",
     files: { "definitions/a.sqlx": `config { type: "table" }\nselect 1 as x\nincremental_where { x > 0 }\n` },
     expected: "definitions/a.sqlx:3:1: an incremental_where block applies only to incremental models; this is a table",

@@ -120,6 +120,30 @@ export function describeLoading(label: string, open: () => Warehouse): void {
       expect((await quarantinedSources(warehouse)).filter((q) => q.source === src)).toEqual([]);
     });
 
+    it("indexes _loaded_at with BRIN, summarizes each load, and analyzes when a load adds a tenth of the table", async () => {
+      const src = add("csv");
+      const table = `"${project.schema}"."${src}"`;
+      const orders = (from: number, count: number) =>
+        ["id,customer,amount,ordered_on,paid,created_at", ...Array.from({ length: count }, (_, i) => `${from + i},c,"1,50",03/01/2024,yes,2024-01-03 10:00:00`)].join("\n") + "\n";
+      const estimate = async () => Number((await warehouse.execute(`select reltuples::float8 as n from pg_class where oid = '${table}'::regclass`)).rows[0].n);
+
+      project.write(src, "a.csv", orders(1, 1000));
+      await project.load([src]);
+      const indexes = await warehouse.execute(`select indexdef from pg_indexes where schemaname = '${project.schema}' and tablename = '${src}'`);
+      expect(indexes.rows.map((r) => String(r.indexdef).replace(/^.* USING /, "USING "))).toEqual(["USING brin (_loaded_at)"]);
+      expect(await estimate()).toBe(1000); // a new table: analyzed
+      const index = `'"${project.schema}"."${src.slice(0, 48)}__loaded_at_brin"'::regclass`;
+
+      project.write(src, "b.csv", orders(1001, 50)); // 5% more: statistics kept
+      await project.load([src]);
+      expect(await estimate()).toBe(1000);
+      project.write(src, "c.csv", orders(1051, 150)); // 14% more: analyzed again
+      await project.load([src]);
+      expect(await estimate()).toBe(1200);
+      // Every page range the loads filled was summarized: nothing is left for VACUUM to do.
+      expect(Number((await warehouse.execute(`select brin_summarize_new_values(${index}) as n`)).rows[0].n)).toBe(0);
+    });
+
     it("adds new contract columns to the landing table and refuses a changed column type", async () => {
       const src = add("csv", "", "columns:\n  - {name: id, type: integer}\n");
       project.write(src, "a.csv", "id\n1\n");

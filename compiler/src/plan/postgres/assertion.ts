@@ -1,10 +1,17 @@
 // type: "assertion" — a view in the assertion schema whose rows are the failures; the runner
 // counts them and keeps a small sample. Published like any view (view.ts), so an assertion whose
 // columns changed is replaced, not refused.
+//
+// Inline assertions of an incremental table with `assertions.newRowsOnly`: when this run updated
+// the table incrementally, the runner counts the failures among the rows the update wrote (kept
+// until the run ends, see incremental.ts) instead of reading the view, which still shows the whole
+// table. Rows written by earlier runs were checked by those runs; a full refresh checks them all.
+import { inlineAssertionSql } from "../../graph/inline-assertion-sql";
 import type { Assertion } from "../../graph/types";
 import type { ActionPlan } from "../plan";
 import { relationKey, type WarehouseState } from "../../warehouse/warehouse";
 import { ensureSchemaSteps } from "./schema";
+import { latestRowPerKey } from "./incremental";
 import { relation } from "./sql-text";
 import { planViewPublish } from "./view";
 
@@ -13,6 +20,8 @@ export const SAMPLE_SIZE = 5;
 export function planAssertion(action: { kind: "assertion" } & Assertion, state: WarehouseState): ActionPlan {
   const { target } = action;
   const publish = planViewPublish(target, action.query, state.relations.get(relationKey(target)), []);
+  const scoped = newRowsQuery(action, state);
+  const failing = scoped ? `(${scoped}) as failing` : relation(target);
   return {
     target,
     materialization: "assertion",
@@ -20,8 +29,22 @@ export function planAssertion(action: { kind: "assertion" } & Assertion, state: 
     cleanup: [],
     notices: publish.notices,
     check: {
-      countSql: `select count(*) as failing_rows from ${relation(target)}`,
-      sampleSql: `select * from ${relation(target)} limit ${SAMPLE_SIZE}`,
+      countSql: `select count(*) as failing_rows from ${failing}`,
+      sampleSql: `select * from ${failing} limit ${SAMPLE_SIZE}`,
     },
   };
+}
+
+/** `assertions.newRowsOnly`: the failing rows among those the parent's incremental update wrote in this run, if it ran. */
+function newRowsQuery(action: Assertion, state: WarehouseState): string | undefined {
+  const check = action.strata?.newRowsCheck;
+  const parent = action.parentAction;
+  const rows = check && parent ? state.newRows?.get(relationKey(parent)) : undefined;
+  if (!check || !parent || !rows) return undefined;
+  if (check.kind === "uniqueKey") {
+    // Only the keys written can have gained a duplicate; their groups are read through the key's index.
+    const columns = check.columns.join(", ");
+    return inlineAssertionSql(`(select * from ${relation(parent)} where (${columns}) in (select ${columns} from ${relation(rows.relation)})) as written_keys`, check);
+  }
+  return inlineAssertionSql(rows.key ? `${latestRowPerKey(rows.relation, rows.key)} as written` : relation(rows.relation), check);
 }

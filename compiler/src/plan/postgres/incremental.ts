@@ -8,7 +8,7 @@
 //   begin;
 //     do $$ …onSchemaChange: compare the new rows' columns with the table's… $$;
 //     insert … on conflict (<uniqueKey>) do update …   |  insert …  |  delete …; insert …;
-//     drop table "s"."t__strata_tmp_<run>";
+//     drop table "s"."t__strata_tmp_<run>";    -- with assertions.newRowsOnly: when the run ends
 //     grant …; comment …;
 //   commit;
 //
@@ -108,6 +108,8 @@ function planIncrementalUpdate(
         }),
       ];
 
+  // assertions.newRowsOnly: the new rows outlive the merge (until the run ends) for the inline assertions.
+  const keepNewRows = action.strata?.keepsNewRows === true;
   const description = action.actionDescriptor?.description;
   const build: PlanStep = {
     description: `build new rows into ${incoming.name}`,
@@ -123,7 +125,7 @@ function planIncrementalUpdate(
     statements: [
       ...ensureIndex,
       ...rowStatements,
-      `drop table ${relation(incoming)}`,
+      ...(keepNewRows ? [] : [`drop table ${relation(incoming)}`]),
       ...grantStatements(action, target),
       ...(description !== undefined && description !== existing.comment ? [commentSql("table", target, description)] : []),
       ...columnCommentStatements(target, action.actionDescriptor?.columns),
@@ -135,6 +137,7 @@ function planIncrementalUpdate(
     steps: [build, apply, ...postOperationsSteps(action.incrementalPostOps ?? action.postOps ?? [])],
     cleanup: [`drop table if exists ${relation(incoming)}`],
     notices,
+    ...(keepNewRows ? { newRows: { relation: incoming, ...(strategy !== "append" ? { key: uniqueKey } : {}) } } : {}),
   };
 }
 
@@ -154,7 +157,7 @@ function conflictAction(nonKeyColumns: string[]): string {
 function applyIncoming(target: Target, incoming: Target, strategy: IncrementalStrategy, key: string[], lists: ColumnLists): string[] {
   const { columns } = lists;
   const keyList = key.map(ident).join(", ");
-  const latestPerKey = `(select distinct on (${keyList}) * from ${relation(incoming)} order by ${keyList}, ctid desc) as incoming`;
+  const latestPerKey = `${latestRowPerKey(incoming, key)} as incoming`;
   switch (strategy) {
     case "append":
       return [`insert into ${relation(target)} (${columns})\nselect ${columns} from ${relation(incoming)}`];
@@ -168,6 +171,12 @@ function applyIncoming(target: Target, incoming: Target, strategy: IncrementalSt
         `insert into ${relation(target)} (${columns})\nselect ${columns} from ${latestPerKey}`,
       ];
   }
+}
+
+/** The rows a merge writes: the last row the query returned for each key. */
+export function latestRowPerKey(incoming: Target, key: string[]): string {
+  const keyList = key.map(ident).join(", ");
+  return `(select distinct on (${keyList}) * from ${relation(incoming)} order by ${keyList}, ctid desc)`;
 }
 
 /** Columns of the new rows and of the table, compared by name (and type) in the warehouse. */
