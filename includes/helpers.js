@@ -93,11 +93,23 @@ function loadedAfterLatestIn(selfRef, column = "_loaded_at") {
  * PostgreSQL plans the next model's joins from them, and autovacuum (when it runs at all) analyzes
  * a table only later: without it, every estimate on a fresh or grown table is a default guess
  * (a third of the rows for a range, 200 distinct values for a key), and incremental reads turn
- * into scans of the whole table. Athena keeps no such statistics: nothing to do (an empty
- * post_operations block adds no statement).
+ * into scans of the whole table. Like autovacuum, it analyzes a table that has no statistics yet
+ * (a first build, or a rebuild swapped in) or whose rows changed by more than a tenth since the
+ * last analyze — so a day merged into a big table does not pay for sampling it again (~1 s each).
+ * Athena keeps no such statistics: nothing to do (an empty post_operations block adds no statement).
  */
 function refreshStatistics(relation) {
-  return dialect().isAthena() ? "" : `analyze ${relation}`;
+  if (dialect().isAthena()) return "";
+  const regclass = `'${relation.replace(/'/g, "''")}'::regclass`;
+  return `do $$
+begin
+  if not exists (select 1 from pg_stats s join pg_class c on c.relname = s.tablename join pg_namespace n on n.oid = c.relnamespace and n.nspname = s.schemaname where c.oid = ${regclass})
+    or (select t.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) from pg_stat_user_tables t join pg_class c on c.oid = t.relid where t.relid = ${regclass})
+  then
+    execute 'analyze ${relation.replace(/'/g, "''")}';
+  end if;
+end
+$$`;
 }
 
 /** z-score of a value against a mean and standard deviation, NULL when the deviation is zero. */
