@@ -46,13 +46,13 @@ describe("lineage of the reference platform's marts", () => {
     expect(stagingSources("marts.weekly_operating_costs", "total_amount")).toEqual(["staging.stg_expenses.amount"]);
   });
 
-  it("customer_360.total_paid: a sum of payments", () => {
-    expect(direct("marts.customer_360", "total_paid")).toEqual({ transformed: true, sources: ["ods.payment.amount"] });
+  it("customer_360.total_paid: a sum of the monthly payment totals, from the payments' amounts", () => {
+    expect(direct("marts.customer_360", "total_paid")).toEqual({ transformed: true, sources: ["marts.customer_monthly_sales.paid_amount"] });
     expect(stagingSources("marts.customer_360", "total_paid")).toEqual(["staging.stg_payments.amount"]);
   });
 
-  it("monthly_tax.country: the customer's country, from both customer sources", () => {
-    expect(direct("marts.monthly_tax", "country")?.sources).toEqual(["ods.customer.country"]);
+  it("monthly_tax.country: the VAT country of the daily totals, the customer's country from both customer sources", () => {
+    expect(direct("marts.monthly_tax", "country")?.sources).toEqual(["marts.daily_tax.country"]);
     expect(stagingSources("marts.monthly_tax", "country")).toEqual(["staging.stg_billing_customers.country", "staging.stg_crm_customers.country"]);
   });
 
