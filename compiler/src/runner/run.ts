@@ -27,7 +27,7 @@ import { buildRunResults, toActionResult } from "./run-results";
 import { schedule } from "./scheduler";
 import { emptyState, StateCache } from "./state-cache";
 import { landingContracts, runLandingStep } from "./landing-step";
-import { writeRunResults } from "./write-results";
+import { lastDurations, writeRunResults } from "./write-results";
 
 export interface RunProjectOptions {
   projectDir: string;
@@ -238,10 +238,12 @@ async function runLocked(
     blocked: landing.blocked,
     atRunEnd: [] as string[],
   };
+  const durations = lastDurations(projectDir);
   const scheduled = await schedule({
     actions: selected,
     concurrency,
     signal,
+    estimatedMs: (action) => durations.get(targetKey(action.target)),
     runAction: (action, s) => executeAction(action, ctx, s),
     onStart: (action) => reporter?.actionStarted(action),
     onFinish: (r) => reporter?.actionFinished(toActionResult(r)),

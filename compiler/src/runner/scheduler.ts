@@ -3,6 +3,11 @@
 // skips its (transitive) dependents while independent branches go on; an abort stops starting new
 // actions, lets the running ones settle (their queries are cancelled through the signal) and marks
 // the rest cancelled.
+//
+// Which ready action starts first: the one heading the longest remaining chain, weighed by how
+// long each action took last time (`estimatedMs`), as build tools schedule the critical path
+// first. A run is as long as its longest chain; starting a leaf assertion before the next model of
+// that chain only delays it. Without estimates, ready actions start in the given order.
 import { targetKey } from "../graph/select";
 import type { GraphAction, Target } from "../graph/types";
 import { errorLine } from "./execute-action";
@@ -39,6 +44,8 @@ export interface ScheduleOptions {
   signal?: AbortSignal;
   onStart?: (action: GraphAction) => void;
   onFinish?: (result: ScheduledResult) => void;
+  /** How long an action is expected to take (e.g. its last run), for critical-path-first order. */
+  estimatedMs?: (action: GraphAction) => number | undefined;
 }
 
 /** Statuses that stop dependents from running. `warned` and `disabled` do not. */
@@ -94,13 +101,23 @@ export async function schedule(options: ScheduleOptions): Promise<ScheduledResul
     for (const p of prereqs.get(key) ?? []) dependents[indexByKey.get(p)!].push(i);
   });
 
+  const priority = criticalPathMs(actions, dependents, options.estimatedMs);
+
   const results: (ScheduledResult | undefined)[] = new Array(actions.length);
   /** The failures a skip goes back to, so every skip names the real cause, not the nearest skip. */
   const rootCause: string[] = new Array(actions.length);
   const blockers: (Set<string> | undefined)[] = new Array(actions.length);
   const ready: number[] = [];
-  let readyHead = 0;
   let running = 0;
+  /** Takes the ready action heading the longest remaining chain (ties: the given order). */
+  const takeReady = (): number => {
+    let best = 0;
+    for (let r = 1; r < ready.length; r++) {
+      const [a, b] = [ready[r], ready[best]];
+      if (priority[a] > priority[b] || (priority[a] === priority[b] && a < b)) best = r;
+    }
+    return ready.splice(best, 1)[0];
+  };
 
   return new Promise<ScheduledResult[]>((resolve) => {
     const settle = (i: number, result: ScheduledResult) => {
@@ -117,26 +134,20 @@ export async function schedule(options: ScheduleOptions): Promise<ScheduledResul
     };
 
     const pump = () => {
-      while (readyHead < ready.length) {
-        const i = ready[readyHead];
-        const action = actions[i];
-        if (rootCause[i] !== undefined && signal.aborted) {
-          readyHead++;
-          settle(i, { action, status: "cancelled", error: "run cancelled before it started" });
-          continue;
-        }
-        if (rootCause[i] !== undefined) {
-          readyHead++;
-          settle(i, { action, status: "skipped", skippedBecause: rootCause[i], blockedBy: [...(blockers[i] ?? [])] });
-          continue;
-        }
-        if ("disabled" in action && action.disabled) {
-          readyHead++;
-          settle(i, { action, status: "disabled" });
+      while (ready.length > 0) {
+        // Skips, cancellations and disabled actions settle at once, whatever the concurrency.
+        const settled = ready.findIndex((i) => rootCause[i] !== undefined || ("disabled" in actions[i] && actions[i].disabled));
+        if (settled >= 0) {
+          const [i] = ready.splice(settled, 1);
+          const action = actions[i];
+          if (rootCause[i] === undefined) settle(i, { action, status: "disabled" });
+          else if (signal.aborted) settle(i, { action, status: "cancelled", error: "run cancelled before it started" });
+          else settle(i, { action, status: "skipped", skippedBecause: rootCause[i], blockedBy: [...(blockers[i] ?? [])] });
           continue;
         }
         if (signal.aborted || running >= concurrency) break;
-        readyHead++;
+        const i = takeReady();
+        const action = actions[i];
         running++;
         onStart?.(action);
         runAction(action, signal)
@@ -148,7 +159,7 @@ export async function schedule(options: ScheduleOptions): Promise<ScheduledResul
           });
       }
       if (running > 0) return;
-      if (signal.aborted || readyHead >= ready.length) {
+      if (signal.aborted || ready.length === 0) {
         // Nothing runs any more: whatever never started was cancelled (or is unreachable in a cycle).
         actions.forEach((action, i) => {
           if (results[i] === undefined) {
@@ -167,6 +178,20 @@ export async function schedule(options: ScheduleOptions): Promise<ScheduledResul
     signal.addEventListener("abort", () => pump(), { once: true });
     pump();
   });
+}
+
+/**
+ * For each action, the estimated time from its start to the end of the longest chain of dependents
+ * it heads. Actions come in topological order, so dependents are weighed before their prerequisites.
+ */
+function criticalPathMs(actions: GraphAction[], dependents: number[][], estimatedMs: ScheduleOptions["estimatedMs"]): number[] {
+  const out = new Array<number>(actions.length).fill(0);
+  if (!estimatedMs) return out;
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const own = Math.max(0, estimatedMs(actions[i]) ?? 0);
+    out[i] = own + Math.max(0, ...dependents[i].map((j) => (j > i ? out[j] : 0)));
+  }
+  return out;
 }
 
 function describeCause(action: GraphAction, status: ScheduledStatus): string {

@@ -66,6 +66,19 @@ describe("schedule", () => {
     expect(Math.max(r.finished.indexOf("b"), r.finished.indexOf("c"))).toBeLessThan(pos("d"));
   });
 
+  it("starts the ready action heading the longest chain first when it knows how long actions take", async () => {
+    // a feeds a short leaf check and a long chain b → c; quick checks of a are ready first in the given order.
+    const actions = [table("a"), assertion("a_check1", "a"), assertion("a_check2", "a"), table("b", ["a"]), table("c", ["b"])];
+    const estimates: Record<string, number> = { a: 100, a_check1: 50, a_check2: 50, b: 400, c: 400 };
+    const withEstimates = runner();
+    await schedule({ actions, concurrency: 1, runAction: withEstimates.runAction, estimatedMs: (x) => estimates[x.target.name] });
+    expect(withEstimates.started).toEqual(["a", "b", "c", "a_check1", "a_check2"]);
+    // Without estimates: the given order, as before.
+    const plain = runner();
+    await schedule({ actions, concurrency: 1, runAction: plain.runAction });
+    expect(plain.started).toEqual(["a", "a_check1", "a_check2", "b", "c"]);
+  });
+
   it("never runs more than `concurrency` actions at once, and uses all of it", async () => {
     const actions = Array.from({ length: 10 }, (_, i) => table(`m${i}`));
     const r = runner({}, 10);
