@@ -43,6 +43,10 @@ export function formatDryRunSql(planned: PlannedAction[], dialect: WarehouseKind
         for (const sql of step.statements) lines.push(statement(sql));
         if (transaction) lines.push("commit;");
       }
+      if (plan.newRows) {
+        lines.push(comment(`keeps the new rows in ${targetKey(plan.newRows.relation)} for the inline assertions (assertions.newRowsOnly); when the run ends:`));
+        for (const sql of plan.cleanup) lines.push(statement(sql));
+      }
       if (plan.check) {
         lines.push(comment("count failing rows"));
         lines.push(statement(plan.check.countSql));

@@ -2,12 +2,13 @@
 // action's name, and decisions taken from the warehouse state.
 import { describe, expect, it } from "vitest";
 import { ExitCode, StrataError, UserError } from "../../src/errors";
+import type { Assertion } from "../../src/graph/types";
 import { planFor } from "../../src/plan";
 import { definitionHash } from "../../src/plan/hash";
 import { planPostgres } from "../../src/plan/postgres";
 import { fitIdentifier, indexName, tempName } from "../../src/plan/postgres/names";
 import { dollarQuote } from "../../src/plan/postgres/sql-text";
-import { incremental, options, relationInfo, state, table, view } from "./fixtures";
+import { assertion, incremental, options, relationInfo, state, table, view } from "./fixtures";
 
 describe("names", () => {
   it("temp names keep the marker and the run id within 63 bytes, and stay distinct", () => {
@@ -108,6 +109,37 @@ describe("decisions from the warehouse state", () => {
     const t = { schema: "s", name: "t" };
     expect(planPostgres(table(t), state([], ["s"]), options()).steps[0].description).not.toContain("schema");
     expect(planPostgres(table(t), state(), options()).steps[0].statements).toEqual(['create schema if not exists "s"']);
+  });
+
+  it("assertions.newRowsOnly: the update keeps its new rows, and the checks count failures among them", () => {
+    const t = { schema: "ods", name: "events" };
+    const existing = relationInfo({ ...t, kind: "table", columns: [{ name: "id", type: "integer", nullable: false }, { name: "amount", type: "integer", nullable: true }], indexes: [] });
+    const kept = planPostgres(incremental(t, { uniqueKey: ["id"], strata: { keepsNewRows: true } }), state([existing]), options());
+    const incoming = { schema: "ods", name: "events__strata_tmp_20260101_000000_ab12" };
+    expect(kept.newRows).toEqual({ relation: incoming, key: ["id"] });
+    expect(kept.steps.flatMap((s) => s.statements).some((sql) => sql.startsWith("drop table"))).toBe(false);
+    expect(kept.cleanup).toEqual(['drop table if exists "ods"."events__strata_tmp_20260101_000000_ab12"']);
+    // Without the option the merge drops them at once, as before.
+    const plain = planPostgres(incremental(t, { uniqueKey: ["id"] }), state([existing]), options());
+    expect(plain.newRows).toBeUndefined();
+    expect(plain.steps[1].statements).toContain('drop table "ods"."events__strata_tmp_20260101_000000_ab12"');
+
+    const check = (newRowsCheck: NonNullable<Assertion["strata"]>["newRowsCheck"]) => ({
+      ...assertion({ schema: "qa", name: "ods_events_assertions_check" }, "select 1"),
+      parentAction: t,
+      strata: { newRowsCheck },
+    });
+    const updated = state([], ["qa"]);
+    updated.newRows = new Map([["ods.events", { relation: incoming, key: ["id"] }]]);
+    const rows = planPostgres(check({ kind: "rowConditions", conditions: ["amount >= 0"] }), updated, options()).check!;
+    expect(rows.countSql).toContain('FROM (select distinct on ("id") * from "ods"."events__strata_tmp_20260101_000000_ab12" order by "id", ctid desc) as written');
+    expect(rows.countSql).toContain("WHERE NOT (amount >= 0)");
+    const keys = planPostgres(check({ kind: "uniqueKey", columns: ["code"] }), updated, options()).check!;
+    expect(keys.countSql).toContain('FROM (select * from "ods"."events" where (code) in (select code from "ods"."events__strata_tmp_20260101_000000_ab12")) as written_keys');
+    // The table was not updated incrementally in this run: the whole view is counted.
+    expect(planPostgres(check({ kind: "uniqueKey", columns: ["code"] }), state([], ["qa"]), options()).check!.countSql).toBe(
+      'select count(*) as failing_rows from "qa"."ods_events_assertions_check"',
+    );
   });
 
   it("planFor(postgres) is the PostgreSQL plan", () => {
