@@ -100,13 +100,14 @@ function loadedAfterLatestIn(selfRef, column = "_loaded_at") {
  */
 function refreshStatistics(relation) {
   if (dialect().isAthena()) return "";
-  const regclass = `'${relation.replace(/'/g, "''")}'::regclass`;
+  const literal = relation.replace(/'/g, "''");
+  const regclass = `'${literal}'::regclass`;
   return `do $$
 begin
   if not exists (select 1 from pg_stats s join pg_class c on c.relname = s.tablename join pg_namespace n on n.oid = c.relnamespace and n.nspname = s.schemaname where c.oid = ${regclass})
     or (select t.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) from pg_stat_user_tables t join pg_class c on c.oid = t.relid where t.relid = ${regclass})
   then
-    execute 'analyze ${relation.replace(/'/g, "''")}';
+    execute 'analyze ${literal}';
   end if;
 end
 $$`;

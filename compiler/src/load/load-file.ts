@@ -48,6 +48,8 @@ export async function loadFile(warehouse: Warehouse, contract: LandingContract, 
   let violation: ContractViolation | undefined;
   const digest = createHash("sha256");
   let hashedBytes = 0;
+  /** The planner's row count before this file (-1: never analyzed), to decide on an analyze after it. */
+  let rowsBefore = -1;
 
   const load = async (session: Session): Promise<LoadOutcome> => {
     await lockFile(session, file.source, file.path);
@@ -101,7 +103,6 @@ export async function loadFile(warehouse: Warehouse, contract: LandingContract, 
     return { status: "loaded", rows, sha256 };
   };
 
-  let rowsBefore = -1;
   let outcome: LoadOutcome;
   try {
     outcome = await warehouse.transaction(load);

@@ -11,6 +11,7 @@
 import { targetKey } from "../graph/select";
 import type { GraphAction, Target } from "../graph/types";
 import { errorLine } from "./execute-action";
+import { ReadyQueue } from "./ready-queue";
 
 /** What running one action produced (the scheduler adds name, target, type and skips). */
 export interface ActionOutcome {
@@ -101,22 +102,20 @@ export async function schedule(options: ScheduleOptions): Promise<ScheduledResul
     for (const p of prereqs.get(key) ?? []) dependents[indexByKey.get(p)!].push(i);
   });
 
-  const priority = criticalPathMs(actions, dependents, options.estimatedMs);
-
   const results: (ScheduledResult | undefined)[] = new Array(actions.length);
   /** The failures a skip goes back to, so every skip names the real cause, not the nearest skip. */
   const rootCause: string[] = new Array(actions.length);
   const blockers: (Set<string> | undefined)[] = new Array(actions.length);
-  const ready: number[] = [];
+  /** Ready to start, critical path first. */
+  const ready = new ReadyQueue(criticalPathMs(actions, dependents, options.estimatedMs));
+  /** Ready but settled without running: skipped, cancelled or disabled (whatever the concurrency). */
+  const due: number[] = [];
+  let dueHead = 0;
   let running = 0;
-  /** Takes the ready action heading the longest remaining chain (ties: the given order). */
-  const takeReady = (): number => {
-    let best = 0;
-    for (let r = 1; r < ready.length; r++) {
-      const [a, b] = [ready[r], ready[best]];
-      if (priority[a] > priority[b] || (priority[a] === priority[b] && a < b)) best = r;
-    }
-    return ready.splice(best, 1)[0];
+  const makeReady = (i: number) => {
+    const runs = rootCause[i] === undefined && !("disabled" in actions[i] && actions[i].disabled);
+    if (runs) ready.push(i);
+    else due.push(i);
   };
 
   return new Promise<ScheduledResult[]>((resolve) => {
@@ -129,24 +128,20 @@ export async function schedule(options: ScheduleOptions): Promise<ScheduledResul
           const from = result.status === "skipped" ? [...(blockers[i] ?? [])] : [keys[i]];
           blockers[j] = new Set([...(blockers[j] ?? []), ...from]);
         }
-        if (--waitingOn[j] === 0) ready.push(j);
+        if (--waitingOn[j] === 0) makeReady(j);
       }
     };
 
     const pump = () => {
-      while (ready.length > 0) {
-        // Skips, cancellations and disabled actions settle at once, whatever the concurrency.
-        const settled = ready.findIndex((i) => rootCause[i] !== undefined || ("disabled" in actions[i] && actions[i].disabled));
-        if (settled >= 0) {
-          const [i] = ready.splice(settled, 1);
-          const action = actions[i];
-          if (rootCause[i] === undefined) settle(i, { action, status: "disabled" });
-          else if (signal.aborted) settle(i, { action, status: "cancelled", error: "run cancelled before it started" });
-          else settle(i, { action, status: "skipped", skippedBecause: rootCause[i], blockedBy: [...(blockers[i] ?? [])] });
-          continue;
-        }
-        if (signal.aborted || running >= concurrency) break;
-        const i = takeReady();
+      while (dueHead < due.length) {
+        const i = due[dueHead++];
+        const action = actions[i];
+        if (rootCause[i] === undefined) settle(i, { action, status: "disabled" });
+        else if (signal.aborted) settle(i, { action, status: "cancelled", error: "run cancelled before it started" });
+        else settle(i, { action, status: "skipped", skippedBecause: rootCause[i], blockedBy: [...(blockers[i] ?? [])] });
+      }
+      while (!signal.aborted && running < concurrency && ready.size > 0) {
+        const i = ready.pop();
         const action = actions[i];
         running++;
         onStart?.(action);
@@ -159,7 +154,7 @@ export async function schedule(options: ScheduleOptions): Promise<ScheduledResul
           });
       }
       if (running > 0) return;
-      if (signal.aborted || ready.length === 0) {
+      if (signal.aborted || ready.size === 0) {
         // Nothing runs any more: whatever never started was cancelled (or is unreachable in a cycle).
         actions.forEach((action, i) => {
           if (results[i] === undefined) {
@@ -174,7 +169,7 @@ export async function schedule(options: ScheduleOptions): Promise<ScheduledResul
       }
     };
 
-    waitingOn.forEach((n, i) => n === 0 && ready.push(i));
+    waitingOn.forEach((n, i) => n === 0 && makeReady(i));
     signal.addEventListener("abort", () => pump(), { once: true });
     pump();
   });

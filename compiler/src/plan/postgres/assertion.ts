@@ -37,9 +37,9 @@ export function planAssertion(action: { kind: "assertion" } & Assertion, state: 
 
 /** `assertions.newRowsOnly`: the failing rows among those the parent's incremental update wrote in this run, if it ran. */
 function newRowsQuery(action: Assertion, state: WarehouseState): string | undefined {
-  const check = action.strata?.newRowsCheck;
-  const parent = action.parentAction;
-  const rows = check && parent ? state.newRows?.get(relationKey(parent)) : undefined;
+  const { parentAction: parent, strata } = action;
+  const check = strata?.newRowsCheck;
+  const rows = parent && state.newRows?.get(relationKey(parent));
   if (!check || !parent || !rows) return undefined;
   if (check.kind === "uniqueKey") {
     // Only the keys written can have gained a duplicate; their groups are read through the key's index.
