@@ -11,8 +11,10 @@
 //    PostgreSQL database, or a fresh PGlite directory);
 // 3. incremental day: generates day days+1, then `strata load` + `strata run`;
 // 4. writes the timings to bench/incremental/RESULTS.md (adding a row to its table).
-// `--pg-setting jit=off` (repeatable) sets a server parameter on the benchmark database for both
-// runs (`alter database … set`); the row's target column names it, so such rows stay apart.
+// On PostgreSQL both runs use the session `settings` of the reference platform's `aurora` target
+// (targets.yaml: the platform as shipped; the row's target column names them).
+// `--pg-setting name=value` (repeatable) sets a further server parameter on the benchmark database
+// for both runs (`alter database … set`); the row's target column names it too.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -24,6 +26,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
 const { generate } = require(path.join(repo, "tools/generate/generate.js"));
 const pg = require("pg");
+const YAML = require("yaml");
+
+/** The reference platform's production session settings (targets.yaml, target `aurora`). */
+function platformSettings() {
+  const targets = YAML.parse(fs.readFileSync(path.join(repo, "targets.yaml"), "utf8"));
+  return targets?.targets?.aurora?.settings ?? {};
+}
 
 function parseArgs(argv) {
   const options = { scale: 10, days: 42, target: "postgres", pgUrl: "postgres://postgres@127.0.0.1:5432/test", keep: false, reuse: false, pgSettings: [] };
@@ -109,6 +118,7 @@ async function main() {
   const full = { bytes: landingBytes(landing) };
 
   const database = `bench_incremental_${process.pid}`;
+  const settings = options.target === "postgres" ? platformSettings() : {};
   if (options.target === "postgres") {
     await withAdmin(options.pgUrl, async (c) => {
       await c.query(`create database ${database}`);
@@ -119,7 +129,7 @@ async function main() {
     });
     const url = new URL(options.pgUrl);
     url.pathname = `/${database}`;
-    fs.writeFileSync(path.join(work, "targets.yaml"), `default: bench\ntargets:\n  bench: { adapter: postgres, url: "${url}" }\n`);
+    fs.writeFileSync(path.join(work, "targets.yaml"), `default: bench\ntargets:\n  bench: { adapter: postgres, url: "${url}", settings: ${JSON.stringify(settings)} }\n`);
   } else {
     fs.writeFileSync(path.join(work, "targets.yaml"), "default: bench\ntargets:\n  bench: { adapter: pglite, path: .strata/warehouse }\n");
   }
@@ -140,7 +150,7 @@ async function main() {
     const dayTotal = dayLoad + dayRun;
     const row = {
       date: new Date().toISOString().slice(0, 10),
-      target: [options.target, ...options.pgSettings].join(" "),
+      target: [options.target, ...Object.entries(settings).map(([k, v]) => `${k}=${v}`), ...options.pgSettings].join(" "),
       scale: options.scale,
       days: options.days,
       mb: (full.bytes / 1e6).toFixed(0),

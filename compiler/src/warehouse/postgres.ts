@@ -31,6 +31,8 @@ export interface PostgresWarehouseOptions {
   statementTimeoutMs?: number;
   connectTimeoutMs: number;
   applicationName: string;
+  /** Server parameters for every session (targets.yaml `settings`), e.g. { jit: "off" }. */
+  settings?: Record<string, string>;
 }
 
 const DEFAULT_POOL_SIZE = 4;
@@ -75,6 +77,9 @@ export class PostgresWarehouse implements Warehouse {
       application_name: o.applicationName,
       statement_timeout: o.statementTimeoutMs,
       connectionTimeoutMillis: o.connectTimeoutMs,
+      // Sent in the startup packet (like libpq's PGOPTIONS), so every pooled session has them
+      // from its first statement and no `set` can be lost to a reconnect.
+      options: o.settings ? startupOptions(o.settings) : undefined,
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
           oid === 20 && format !== "binary" ? parseInt8 : builtin.getTypeParser(oid, format as "text")) as typeof builtin.getTypeParser,
@@ -330,7 +335,38 @@ export function postgresOptionsFromTarget(target: ResolvedTarget, options: Pick<
     statementTimeoutMs: options.statementTimeoutMs ?? num("statementTimeoutMs"),
     connectTimeoutMs: num("connectTimeoutMs") ?? DEFAULT_CONNECT_TIMEOUT_MS,
     applicationName: str("applicationName") ?? "strata",
+    settings: serverSettings(c.settings, target.name, place),
   };
+}
+
+/**
+ * `settings: { jit: off, work_mem: 256MB }` → validated name → value pairs. Names are PostgreSQL
+ * parameter names (letters, digits, `_`, and `.` for extensions' parameters); values scalars.
+ */
+function serverSettings(value: unknown, targetName: string, place: { file?: string }): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new UserError(`target "${targetName}": settings must be a map of PostgreSQL parameters, e.g. settings: { jit: "off" }`, place);
+  }
+  const settings: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(name)) {
+      throw new UserError(`target "${targetName}": settings: "${name}" is not a PostgreSQL parameter name`, place);
+    }
+    if (!["string", "number", "boolean"].includes(typeof raw)) {
+      throw new UserError(`target "${targetName}": settings.${name} must be a string, number or boolean`, place);
+    }
+    // YAML reads an unquoted `off` as the string "off" but `false` as a boolean: both mean off.
+    settings[name] = typeof raw === "boolean" ? (raw ? "on" : "off") : String(raw);
+  }
+  return settings;
+}
+
+/** The startup packet's `options`: `-c name=value` each, spaces and backslashes escaped as libpq does. */
+export function startupOptions(settings: Record<string, string>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => `-c ${name}=${value.replace(/[\\ ]/g, (ch) => `\\${ch}`)}`)
+    .join(" ");
 }
 
 interface UrlParts {

@@ -50,6 +50,22 @@ describe.skipIf(!up)("PostgresWarehouse on PostgreSQL 15 (127.0.0.1:5432)", () =
     expect(err).toMatchObject({ code: "42P01", position: 15, message: `relation "${schema}.missing" does not exist` });
   });
 
+  it("starts every session with the target's settings", async () => {
+    const tuned = open({ ...SERVER, poolSize: 2, settings: { jit: "off", work_mem: "7MB", search_path: "pg_catalog, public" } });
+    try {
+      await tuned.connect();
+      const results = await Promise.all([1, 2].map(() => tuned.execute("select current_setting('jit') as jit, current_setting('work_mem') as mem, current_setting('search_path') as path, pg_sleep(0.05)")));
+      for (const r of results) expect(r.rows[0]).toMatchObject({ jit: "off", mem: "7MB", path: "pg_catalog, public" });
+      const bad = open({ ...SERVER, settings: { no_such_parameter: "1" } });
+      const err = await bad.connect().catch((e) => e);
+      expect(err).toBeInstanceOf(ConnectionError);
+      expect(err.message).toContain('unrecognized configuration parameter "no_such_parameter"');
+      await bad.close();
+    } finally {
+      await tuned.close();
+    }
+  });
+
   it("cancels a running statement when its signal aborts, with pg_cancel_backend", async () => {
     const controller = new AbortController();
     const started = Date.now();

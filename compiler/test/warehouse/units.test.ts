@@ -5,7 +5,7 @@ import { redact } from "../../src/redact";
 import type { ResolvedTarget } from "../../src/project/targets";
 import { chunkCopyData, copyFormatOf } from "../../src/warehouse/copy-chunks";
 import { connectionError } from "../../src/warehouse/postgres-connection-error";
-import { postgresOptionsFromTarget } from "../../src/warehouse/postgres";
+import { postgresOptionsFromTarget, startupOptions } from "../../src/warehouse/postgres";
 import { formatStrataHash, parseStrataHash, stripStrataHash } from "../../src/warehouse/strata-comment";
 import { CancelledError, isTransientError, WarehouseError } from "../../src/warehouse/warehouse-error";
 
@@ -45,6 +45,16 @@ describe("postgres target settings", () => {
     const o = postgresOptionsFromTarget(target({ poolSize: 2, statementTimeoutMs: 5000, connectTimeoutMs: 2500 }), { concurrency: 8 });
     expect(o).toMatchObject({ poolSize: 2, statementTimeoutMs: 5000, connectTimeoutMs: 2500, host: "localhost", port: 5432 });
     expect(postgresOptionsFromTarget(target({ statementTimeoutMs: 5000 }), { statementTimeoutMs: 100 }).statementTimeoutMs).toBe(100);
+  });
+
+  it("turns settings into startup options, escaped as libpq does", () => {
+    const o = postgresOptionsFromTarget(target({ settings: { jit: "off", enable_seqscan: false, work_mem: 65536, search_path: "a b\\c", "pg_stat_statements.track": "all" } }), {});
+    expect(o.settings).toEqual({ jit: "off", enable_seqscan: "off", work_mem: "65536", search_path: "a b\\c", "pg_stat_statements.track": "all" });
+    expect(startupOptions(o.settings!)).toBe("-c jit=off -c enable_seqscan=off -c work_mem=65536 -c search_path=a\\ b\\\\c -c pg_stat_statements.track=all");
+    expect(postgresOptionsFromTarget(target({}), {}).settings).toBeUndefined();
+    expect(() => postgresOptionsFromTarget(target({ settings: "jit=off" }), {})).toThrow('target "aurora": settings must be a map of PostgreSQL parameters');
+    expect(() => postgresOptionsFromTarget(target({ settings: { "jit; drop": "off" } }), {})).toThrow('target "aurora": settings: "jit; drop" is not a PostgreSQL parameter name');
+    expect(() => postgresOptionsFromTarget(target({ settings: { jit: ["off"] } }), {})).toThrow('target "aurora": settings.jit must be a string, number or boolean');
   });
 
   it("rejects bad settings with a one-line error naming targets.yaml", () => {
