@@ -46,8 +46,8 @@ describe("lineage of the reference platform's marts", () => {
     expect(stagingSources("marts.weekly_operating_costs", "total_amount")).toEqual(["staging.stg_expenses.amount"]);
   });
 
-  it("customer_360.total_paid: a sum of the monthly payment totals, from the payments' amounts", () => {
-    expect(direct("marts.customer_360", "total_paid")).toEqual({ transformed: true, sources: ["marts.customer_monthly_sales.paid_amount"] });
+  it("customer_360.total_paid: a sum of the customer's payments, from the payments' amounts", () => {
+    expect(direct("marts.customer_360", "total_paid")).toEqual({ transformed: true, sources: ["ods.payment.amount"] });
     expect(stagingSources("marts.customer_360", "total_paid")).toEqual(["staging.stg_payments.amount"]);
   });
 

@@ -1,0 +1,68 @@
+// Order figures per group of orders (a customer, a customer's month): counts, revenue, first and
+// last completed order, payments received. `${order_figures.aggregates("o")}` in SQLX.
+//
+// How the marts keep them incrementally: ods.sales_order records, in each merged row, the figures
+// of the version it replaced (replaced_*). Reading the orders written since its last run, a mart
+//   - adds a new order's figures to its group's row (`change` = 'new'): no history is read;
+//   - ignores an order re-sent unchanged ('same');
+//   - recomputes from all their orders the groups of an order that really changed ('changed': another
+//     customer, date, status or amount, or a version the mart never saw), old group and new.
+// Sums add up exactly, and the first/last order dates only move outwards when orders are added, so
+// adding is exact; only a change can move them inwards, and a change recomputes the group.
+
+function constants() {
+  return require("./constants");
+}
+
+/**
+ * The figures of the orders `o` (columns status, order_date, net_amount, gross_amount, paid),
+ * aggregated: order_count, cancelled_order_count, net_revenue, gross_revenue, first_order_date,
+ * last_order_date, paid_amount.
+ */
+function aggregates(o) {
+  const completed = `${o}.status = '${constants().REVENUE_STATUS}'`;
+  return `count(case when ${completed} then 1 end) as order_count,
+  count(case when ${o}.status <> '${constants().REVENUE_STATUS}' then 1 end) as cancelled_order_count,
+  coalesce(sum(case when ${completed} then ${o}.net_amount end), 0) as net_revenue,
+  coalesce(sum(case when ${completed} then ${o}.gross_amount end), 0) as gross_revenue,
+  min(case when ${completed} then ${o}.order_date end) as first_order_date,
+  max(case when ${completed} then ${o}.order_date end) as last_order_date,
+  coalesce(sum(${o}.paid), 0) as paid_amount`;
+}
+
+/**
+ * What the ods.sales_order row `o` changes for a mart that last read the orders loaded up to
+ * `ordersSince`: 'new' (an order the table did not hold before), 'same' (re-sent, and the mart saw
+ * the version it replaced, with the same figures) or 'changed'.
+ */
+function change(o, ordersSince) {
+  return `case
+      when ${o}.replaced_loaded_at is null then 'new'
+      when ${o}.replaced_loaded_at <= ${ordersSince}
+      and ${o}.replaced_customer_id = ${o}.customer_id
+      and ${o}.replaced_order_date = ${o}.order_date
+      and ${o}.replaced_status = ${o}.status
+      and ${o}.replaced_net_amount = ${o}.net_amount
+      and ${o}.replaced_gross_amount = ${o}.gross_amount then 'same'
+      else 'changed'
+    end`;
+}
+
+/**
+ * A group's figures after adding `added` (aggregates of its new orders) to its row `existing`
+ * (NULL columns when the group has no row yet). Same names as `aggregates`.
+ */
+function addedTo(existing, added) {
+  const e = existing;
+  const a = added;
+  const sum = (column) => `coalesce(${e}.${column}, 0) + ${a}.${column} as ${column}`;
+  return `${sum("order_count")},
+  ${sum("cancelled_order_count")},
+  ${sum("net_revenue")},
+  ${sum("gross_revenue")},
+  case when ${e}.first_order_date is null or ${a}.first_order_date < ${e}.first_order_date then ${a}.first_order_date else ${e}.first_order_date end as first_order_date,
+  case when ${e}.last_order_date is null or ${a}.last_order_date > ${e}.last_order_date then ${a}.last_order_date else ${e}.last_order_date end as last_order_date,
+  ${sum("paid_amount")}`;
+}
+
+module.exports = { aggregates, change, addedTo };
