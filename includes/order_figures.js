@@ -65,4 +65,17 @@ function addedTo(existing, added) {
   ${sum("paid_amount")}`;
 }
 
-module.exports = { aggregates, change, addedTo };
+/**
+ * The earliest order date that the ods.sales_order rows written after `ordersSince` touch, old
+ * (replaced) dates included: where marts kept per day start recomputing. NULL when none was written.
+ * The count(*) keeps PostgreSQL from answering min() by walking the order_date index from the
+ * oldest order until it meets a new one (most of the table); it reads the new rows instead.
+ */
+function earliestTouchedDate(salesOrder, ordersSince) {
+  return `(select min(case when replaced_order_date < order_date then replaced_order_date else order_date end)
+    from ${salesOrder}
+    where ${require("./helpers").loadedSince(ordersSince)}
+    having count(*) > 0)`;
+}
+
+module.exports = { aggregates, change, addedTo, earliestTouchedDate };

@@ -8,7 +8,8 @@ export interface TopClient { month: string; rank: number; customerId: number; ne
 export interface MonthlyTax { month: string; country: string; orders: number; netCents: number; taxCents: number }
 export interface Anomaly { expenseId: string; z: number | null; isAnomaly: boolean }
 export interface BiweeklyPayments { periodStart: string; payments: number; receivedCents: number; unmatched: number; unmatchedCents: number }
-export interface Customer360 { customerId: number; orders: number; netCents: number; paidCents: number }
+export interface Customer360 { customerId: number; orders: number; netCents: number; paidCents: number; first: string | null; last: string | null }
+export interface CustomerMonth { month: string; customerId: number; orders: number; cancelled: number; netCents: number; paidCents: number; first: string | null; last: string | null }
 export interface WeeklyCost { weekStart: string; costCentre: string; entries: number; totalCents: number }
 
 export interface ExpectedMarts {
@@ -21,6 +22,7 @@ export interface ExpectedMarts {
   anomalies: Anomaly[];
   biweekly: BiweeklyPayments[];
   customer360: Customer360[];
+  customerMonthly: CustomerMonth[];
   weeklyCosts: WeeklyCost[];
   yearly: { year: number; netCents: number }[];
 }
@@ -155,20 +157,35 @@ export function expectedMarts(files: LandingFile[]): ExpectedMarts {
     return { periodStart, payments: group.length, receivedCents: sum(group.map((p) => cents(p.amount))), unmatched: unmatched.length, unmatchedCents: sum(unmatched.map((p) => cents(p.amount))) };
   });
 
-  // customer 360
-  const paidByCustomer = new Map<number, number>();
-  for (const p of payments) {
-    const order = orders.get(String(p.order_id));
-    if (order) paidByCustomer.set(Number(order.customer_id), (paidByCustomer.get(Number(order.customer_id)) ?? 0) + cents(p.amount));
+  // customer 360 and per customer and month: completed and cancelled orders, revenue, first and
+  // last completed order, payments for the orders
+  const paidByOrder = new Map<number, number>();
+  for (const p of payments) paidByOrder.set(Number(p.order_id), (paidByOrder.get(Number(p.order_id)) ?? 0) + cents(p.amount));
+  const figures = (group: typeof priced) => {
+    const done = group.filter((o) => o.completed).map((o) => o.date).sort();
+    return {
+      orders: done.length,
+      netCents: sum(group.filter((o) => o.completed).map((o) => o.net)),
+      paidCents: sum(group.map((o) => paidByOrder.get(o.id) ?? 0)),
+      first: done[0] ?? null,
+      last: done[done.length - 1] ?? null,
+    };
+  };
+  const customer360 = [...customers.keys()].sort((a, b) => a - b).map((customerId) => ({ customerId, ...figures(priced.filter((o) => o.customerId === customerId)) }));
+  const pairs = new Map<string, typeof priced>();
+  for (const o of priced) {
+    const key = `${o.date.slice(0, 7)}-01|${String(o.customerId).padStart(9, "0")}`;
+    pairs.set(key, [...(pairs.get(key) ?? []), o]);
   }
-  const customer360 = [...customers.keys()].sort((a, b) => a - b).map((customerId) => {
-    const own = completed.filter((o) => o.customerId === customerId);
-    return { customerId, orders: own.length, netCents: sum(own.map((o) => o.net)), paidCents: paidByCustomer.get(customerId) ?? 0 };
+  const customerMonthly = [...pairs.keys()].sort().map((key) => {
+    const group = pairs.get(key)!;
+    const { orders: done, ...rest } = figures(group);
+    return { month: key.split("|")[0], customerId: group[0].customerId, orders: done, cancelled: group.length - done, ...rest };
   });
 
   const yearly = [...groupSum(completed, (o) => o.date.slice(0, 4), (o) => o.net)].sort().map(([year, netCents]) => ({ year: Number(year), netCents }));
 
-  return { customers: customers.size, orders: orders.size, lines: lines.size, daily, topClients, monthlyTax, anomalies, biweekly, customer360, weeklyCosts, yearly };
+  return { customers: customers.size, orders: orders.size, lines: lines.size, daily, topClients, monthlyTax, anomalies, biweekly, customer360, customerMonthly, weeklyCosts, yearly };
 }
 
 function sum(values: number[]): number {
