@@ -23,6 +23,7 @@ export interface ExpectedMarts {
   biweekly: BiweeklyPayments[];
   customer360: Customer360[];
   customerMonthly: CustomerMonth[];
+  customerIdentity: ({ customerId: number } & ResolvedCustomer)[];
   weeklyCosts: WeeklyCost[];
   yearly: { year: number; netCents: number }[];
 }
@@ -54,20 +55,26 @@ function mondayOf(isoDate: string): string {
   return iso(ms - weekday * DAY_MS);
 }
 
-/** The surviving country of each customer id (billing first, then CRM), per the ODS survivorship rules. */
-function resolveCustomers(files: LandingFile[]): Map<number, { country: string }> {
+interface ResolvedCustomer { country: string; name: string | null; phone: string | null; segment: string | null }
+const cleanText = (value: unknown) => (value === null || value === undefined || String(value).trim() === "" ? null : String(value).trim());
+
+/** Each customer id's country (billing first, then CRM), name (CRM first), phone and segment (CRM), per the ODS survivorship rules. */
+function resolveCustomers(files: LandingFile[]): Map<number, ResolvedCustomer> {
   const newerUpdate = (a: LandingRow, b: LandingRow) => String(a.updated_at) >= String(b.updated_at);
   const crm = latestBy(rowsOf(files, "crm_customers"), (r) => String(r.customer_id), newerUpdate);
   const billing = latestBy(rowsOf(files, "billing_customers"), (r) => String(r.billing_account_id), newerUpdate);
   const crmByEmail = new Map([...crm.values()].map((c) => [String(c.email).trim().toLowerCase(), Number(c.customer_id)]));
-  const customers = new Map<number, { country: string }>();
-  for (const c of crm.values()) customers.set(Number(c.customer_id), { country: String(c.country) });
+  const customers = new Map<number, ResolvedCustomer>();
+  for (const c of crm.values()) {
+    customers.set(Number(c.customer_id), { country: String(c.country).trim().toUpperCase(), name: cleanText(c.customer_name), phone: cleanText(c.phone), segment: cleanText(c.segment) });
+  }
   for (const b of billing.values()) {
     const matched = b.crm_customer_id !== null && crm.has(String(b.crm_customer_id))
       ? Number(b.crm_customer_id)
       : b.crm_customer_id === null ? crmByEmail.get(String(b.email).trim().toLowerCase()) : undefined;
     const id = matched ?? BILLING_ONLY_OFFSET + Number(String(b.billing_account_id).slice(3));
-    customers.set(id, { country: String(b.country) });
+    const known = customers.get(id);
+    customers.set(id, { country: String(b.country), name: known?.name ?? cleanText(b.legal_name), phone: known?.phone ?? null, segment: known?.segment ?? null });
   }
   return customers;
 }
@@ -185,7 +192,8 @@ export function expectedMarts(files: LandingFile[]): ExpectedMarts {
 
   const yearly = [...groupSum(completed, (o) => o.date.slice(0, 4), (o) => o.net)].sort().map(([year, netCents]) => ({ year: Number(year), netCents }));
 
-  return { customers: customers.size, orders: orders.size, lines: lines.size, daily, topClients, monthlyTax, anomalies, biweekly, customer360, customerMonthly, weeklyCosts, yearly };
+  return { customers: customers.size, orders: orders.size, lines: lines.size, daily, topClients, monthlyTax, anomalies, biweekly, customer360, customerMonthly, weeklyCosts, yearly,
+    customerIdentity: [...customers].sort(([a], [b]) => a - b).map(([customerId, c]) => ({ customerId, ...c })) };
 }
 
 function sum(values: number[]): number {

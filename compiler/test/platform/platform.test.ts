@@ -71,6 +71,7 @@ const MART_QUERIES = {
   customer360: `select customer_id::int as customer, order_count::int as orders, (lifetime_net_revenue * 100)::bigint as net, (total_paid * 100)::bigint as paid,
                   to_char(first_order_date, 'YYYY-MM-DD') as first, to_char(last_order_date, 'YYYY-MM-DD') as last
                   from marts.customer_360 order by customer_id`,
+  customerIdentity: `select customer_id::int as customer, country, customer_name as name, phone, segment from ods.customer order by customer_id`,
   customerMonthly: `select to_char(month_start, 'YYYY-MM-DD') as month, customer_id::int as customer, order_count::int as orders, cancelled_order_count::int as cancelled,
                       (net_revenue * 100)::bigint as net, (paid_amount * 100)::bigint as paid, to_char(first_order_date, 'YYYY-MM-DD') as first,
                       to_char(last_order_date, 'YYYY-MM-DD') as last
@@ -92,6 +93,7 @@ function expectMartsMatch(rows: MartRows, expected: ExpectedMarts): void {
   expect(rows.monthlyTax.map((r) => ({ month: r.month, country: r.country, orders: r.orders, netCents: Number(r.net), taxCents: Number(r.tax) }))).toEqual(expected.monthlyTax);
   expect(rows.biweekly.map((r) => ({ periodStart: r.period, payments: r.payments, receivedCents: Number(r.received), unmatched: r.unmatched, unmatchedCents: Number(r.unmatched_amount) }))).toEqual(expected.biweekly);
   expect(rows.customer360.map((r) => ({ customerId: r.customer, orders: r.orders, netCents: Number(r.net), paidCents: Number(r.paid), first: r.first, last: r.last }))).toEqual(expected.customer360);
+  expect(rows.customerIdentity.map((r) => ({ customerId: r.customer, country: r.country, name: r.name, phone: r.phone, segment: r.segment }))).toEqual(expected.customerIdentity);
   expect(rows.customerMonthly.map((r) => ({ month: r.month, customerId: r.customer, orders: r.orders, cancelled: r.cancelled, netCents: Number(r.net), paidCents: Number(r.paid), first: r.first, last: r.last }))).toEqual(expected.customerMonthly);
   expect(rows.weekly.map((r) => ({ weekStart: r.week, costCentre: r.centre, entries: r.entries, totalCents: Number(r.total) }))).toEqual(expected.weeklyCosts);
   expect(rows.yearly.map((r) => ({ year: r.year, netCents: Number(r.net) }))).toEqual(expected.yearly);
