@@ -113,6 +113,11 @@ end
 $$`;
 }
 
+/** Whether two values differ, NULLs compared as values (portable `is distinct from`). */
+function differs(a, b) {
+  return `(${a} <> ${b} or (${a} is null and ${b} is not null) or (${a} is not null and ${b} is null))`;
+}
+
 /** z-score of a value against a mean and standard deviation, NULL when the deviation is zero. */
 function zScore(valueExpr, meanExpr, stddevExpr) {
   return `case when ${stddevExpr} > 0 then round((${valueExpr} - ${meanExpr}) / ${stddevExpr}, 3) end`;
@@ -124,6 +129,7 @@ function growthPct(currentExpr, previousExpr) {
 }
 
 module.exports = {
+  differs,
   money,
   cleanText,
   normaliseEmail,
