@@ -24,7 +24,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
-const { generate } = require(path.join(repo, "tools/generate/generate.js"));
+const { generate, isoDate } = require(path.join(repo, "tools/generate/generate.js"));
 const pg = require("pg");
 const YAML = require("yaml");
 
@@ -103,13 +103,20 @@ async function main() {
 
   let started = performance.now();
   if (reuse) {
-    // Drop the extra day a previous run added, so the full refresh sees days 1..days only.
-    const extraDay = generate({ scale: options.scale, day: options.days + 1, out: path.join(work, ".extra-day") });
-    for (const source of fs.readdirSync(path.join(work, ".extra-day"))) {
-      for (const file of fs.readdirSync(path.join(work, ".extra-day", source))) if (file !== "contract.yaml") fs.rmSync(path.join(landing, source, file), { force: true });
+    // Drop every file dated after the last day (the extra day a previous run added, or any later one),
+    // so the full refresh sees days 1..days only.
+    const lastDay = isoDate(options.days);
+    let dropped = 0;
+    for (const source of fs.readdirSync(landing)) {
+      for (const file of fs.readdirSync(path.join(landing, source))) {
+        const date = /\d{4}-\d{2}-\d{2}/.exec(file)?.[0];
+        if (date && date > lastDay) {
+          fs.rmSync(path.join(landing, source, file));
+          dropped++;
+        }
+      }
     }
-    fs.rmSync(path.join(work, ".extra-day"), { recursive: true, force: true });
-    console.log(`reusing the landing files in ${path.relative(repo, landing)} (${extraDay.files} files of day ${options.days + 1} removed)`);
+    console.log(`reusing the landing files in ${path.relative(repo, landing)} (${dropped} files dated after ${lastDay} removed)`);
   } else {
     console.log(`generating ${options.days} days at scale ${options.scale} ...`);
     const generated = generate({ scale: options.scale, days: options.days, out: landing });
