@@ -46,5 +46,7 @@ function newRowsQuery(action: Assertion, state: WarehouseState): string | undefi
     const columns = check.columns.join(", ");
     return inlineAssertionSql(`(select * from ${relation(parent)} where (${columns}) in (select ${columns} from ${relation(rows.relation)})) as written_keys`, check);
   }
-  return inlineAssertionSql(rows.key ? `${latestRowPerKey(rows.relation, rows.key)} as written` : relation(rows.relation), check);
+  if (!rows.key) return inlineAssertionSql(relation(rows.relation), check);
+  // The rows the merge wrote (the last per key), picked once for all the conditions that check them.
+  return `with written as ${latestRowPerKey(rows.relation, rows.key)}${inlineAssertionSql("written", check)}`;
 }
