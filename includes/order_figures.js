@@ -66,6 +66,22 @@ function addedTo(existing, added) {
 }
 
 /**
+ * The payments of the new orders among `written` (rows with order_id and change), summed per
+ * order_id: read as the payments in the range of the new orders' ids (order ids are issued in
+ * sequence, so a day's new orders have neighbouring ids, and few payments precede their order),
+ * rather than by one index probe per new order.
+ */
+function newOrdersPaid(written, payment) {
+  return `(
+        select pp.order_id, sum(pp.amount) as paid
+        from ${payment} pp
+        where pp.order_id >= (select min(order_id) from ${written} where change = 'new')
+        and pp.order_id <= (select max(order_id) from ${written} where change = 'new')
+        group by pp.order_id
+      )`;
+}
+
+/**
  * The earliest order date that the ods.sales_order rows written after `ordersSince` touch, old
  * (replaced) dates included: where marts kept per day start recomputing. NULL when none was written.
  * The count(*) keeps PostgreSQL from answering min() by walking the order_date index from the
@@ -78,4 +94,4 @@ function earliestTouchedDate(salesOrder, ordersSince) {
     having count(*) > 0)`;
 }
 
-module.exports = { aggregates, change, addedTo, earliestTouchedDate };
+module.exports = { aggregates, change, addedTo, newOrdersPaid, earliestTouchedDate };
