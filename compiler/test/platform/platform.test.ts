@@ -109,11 +109,14 @@ function failures(results: RunResults | undefined) {
 
 const marts: Record<string, { full: MartRows; incremental: MartRows; corrected: MartRows }> = {};
 
+/** An order that never arrives: its line is the one sales_order_line_relationships must report. */
+const ORPHAN_ORDER_ID = 999999998;
+
 /**
  * Correction files, written after the new day: four orders of an early day re-sent (status
  * flipped; another customer; moved to another month; unchanged), another order's first line
- * re-sent with one more unit, a new payment for that order, and an early payment re-sent with 1 EUR
- * more. Named to sort after the day's files, as the expected figures read files in name order.
+ * re-sent with one more unit, a line of an order that never arrives, a new payment for that order,
+ * and an early payment re-sent with 1 EUR more. Named to sort after the day's files, as the expected figures read files in name order.
  */
 function writeCorrections(landingDir: string): void {
   const csvRows = (file: string) => fs.readFileSync(path.join(landingDir, file), "utf8").trim().split("\n");
@@ -127,7 +130,8 @@ function writeCorrections(landingDir: string): void {
   const [lineHeader, ...lines] = csvRows("sales_order_lines/sales_order_lines_2024-12-10.csv");
   const line = lines.find((l) => l.startsWith(`${relined[0]},1,`))!.split(",");
   line[3] = String(Number(line[3]) + 1);
-  fs.writeFileSync(path.join(landingDir, "sales_order_lines/sales_order_lines_2025-01-12_corrections.csv"), `${lineHeader}\n${line.join(",")}\n`);
+  const orphan = [ORPHAN_ORDER_ID, 1, line[2], 1, line[4], 0].join(",");
+  fs.writeFileSync(path.join(landingDir, "sales_order_lines/sales_order_lines_2025-01-12_corrections.csv"), `${lineHeader}\n${line.join(",")}\n${orphan}\n`);
   const resent = JSON.parse(fs.readFileSync(path.join(landingDir, "payments/payments_2024-12-14.ndjson"), "utf8").split("\n")[0]);
   const payments = [
     { payment_id: 99000001, order_id: Number(relined[0]), paid_at: "2025-01-12 10:00:00", amount: 123.45, method: "transfer", currency: "EUR" },
@@ -260,7 +264,9 @@ describe("reference platform, end to end", () => {
       writeCorrections(path.join(projectDir, "landing"));
       expect((await load(projectDir)).loaded).toBe(3);
       const third = await runProject({ projectDir });
-      expect(failures(third.results)).toEqual([]);
+      expect(failures(third.results)).toEqual(["assertions.sales_order_line_relationships: 1 failing row"]);
+      const orphan = third.results!.actions.find((a) => a.name === "assertions.sales_order_line_relationships")!.assertion!;
+      expect(orphan.sample).toEqual([expect.objectContaining({ order_id: ORPHAN_ORDER_ID, line_number: 1, problem: "unknown order" })]);
       const corrected = await query(projectDir, MART_QUERIES);
       expectMartsMatch(corrected, expectedMarts(readLanding(path.join(projectDir, "landing")).files));
 
