@@ -13,6 +13,11 @@ function money(expr) {
   return `round(${dialect().cast(expr, "numeric")}, 2)`;
 }
 
+/** An order line's net amount: quantity × unit price less the line discount, rounded to the cent. */
+function lineNetAmount(quantity = "quantity", unitPrice = "unit_price", discountPct = "discount_pct") {
+  return money(`${quantity} * ${unitPrice} * (100 - ${discountPct}) / 100`);
+}
+
 /** Trim text and turn empty strings into NULL. */
 function cleanText(expr) {
   return `nullif(trim(${expr}), '')`;
@@ -130,6 +135,7 @@ function growthPct(currentExpr, previousExpr) {
 
 module.exports = {
   differs,
+  lineNetAmount,
   money,
   cleanText,
   normaliseEmail,
