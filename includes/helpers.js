@@ -13,9 +13,9 @@ function money(expr) {
   return `round(${dialect().cast(expr, "numeric")}, 2)`;
 }
 
-/** An order line's net amount: quantity × unit price less the line discount, rounded to the cent. */
-function lineNetAmount(quantity = "quantity", unitPrice = "unit_price", discountPct = "discount_pct") {
-  return money(`${quantity} * ${unitPrice} * (100 - ${discountPct}) / 100`);
+/** An order line's net amount (columns quantity, unit_price, discount_pct): less the discount, rounded to the cent. */
+function lineNetAmount() {
+  return money("quantity * unit_price * (100 - discount_pct) / 100");
 }
 
 /** Trim text and turn empty strings into NULL. */
