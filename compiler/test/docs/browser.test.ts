@@ -155,6 +155,8 @@ describe.skipIf(!hasChromium)("docs site in Chromium", () => {
     try {
       await page.goto(`${server.url}#/model/marts.sales_by_country`);
       await page.waitForSelector(".description");
+      // The page reloads on the server's event only once its event stream is open.
+      await page.waitForFunction(() => document.documentElement.dataset.liveReload === "connected");
       const file = path.join(dir, "definitions", "marts", "sales_by_country.sqlx");
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("for the sales dashboard", "edited while served"));
       await generateDocs({ projectDir: dir, liveReload: true, lineage: false });

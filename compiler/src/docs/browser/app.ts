@@ -245,6 +245,8 @@ function liveReload(data: DocsData) {
   if (!data.liveReload || !location.protocol.startsWith("http")) return;
   const events = new EventSource("/__strata/events");
   events.addEventListener("reload", () => location.reload());
+  // Observable (tests wait for it): a rebuild before the stream is open would go unnoticed.
+  events.addEventListener("open", () => (document.documentElement.dataset.liveReload = "connected"));
 }
 
 // When the app started, after the page and the data script loaded (the benchmark reads it).
