@@ -88,9 +88,14 @@ function loadedSince(sinceExpr, column = "_loaded_at") {
   return `(${column} > ${sinceExpr} and ${column} < (select cast('9999-12-31' as timestamp)))`;
 }
 
+/** The latest `column` in `relation` (a scalar subquery), 1900-01-01 when it is empty. */
+function latestLoad(relation, column = "_loaded_at") {
+  return `(select coalesce(max(${column}), cast('1900-01-01' as timestamp)) from ${relation})`;
+}
+
 /** Incremental filter: rows loaded after the latest `_loaded_at` already in `selfRef`. */
 function loadedAfterLatestIn(selfRef, column = "_loaded_at") {
-  return loadedSince(`(select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from ${selfRef})`, column);
+  return loadedSince(latestLoad(selfRef), column);
 }
 
 /**
@@ -135,6 +140,7 @@ function growthPct(currentExpr, previousExpr) {
 
 module.exports = {
   differs,
+  latestLoad,
   lineNetAmount,
   money,
   cleanText,

@@ -14,6 +14,55 @@ function constants() {
   return require("./constants");
 }
 
+function helpers() {
+  return require("./helpers");
+}
+
+/** The figure columns of `aggregates`, in order, read from row `o`. */
+function columns(o) {
+  return ["order_count", "cancelled_order_count", "net_revenue", "gross_revenue", "first_order_date", "last_order_date", "paid_amount"]
+    .map((column) => `${o}.${column}`)
+    .join(", ");
+}
+
+/**
+ * Every order of `salesOrder` with the sum of its payments in `payment`, hashed in one pass (the
+ * full build): columns customer_id, order_date, status, net_amount, gross_amount, paid.
+ */
+function ordersWithPayments(salesOrder, payment) {
+  return `(
+      select so.customer_id, so.order_date, so.status, so.net_amount, so.gross_amount, p.paid
+      from ${salesOrder} so
+      left join (select order_id, sum(amount) as paid from ${payment} group by order_id) p on p.order_id = so.order_id
+    )`;
+}
+
+/** The payments in `payment` of the order `orderId`, summed: one probe of its order_id index. */
+function paidFor(payment, orderId) {
+  return `(select sum(pp.amount) from ${payment} pp where pp.order_id = ${orderId})`;
+}
+
+/**
+ * The ods.sales_order rows written after `ordersSince`, with their month and what each changes
+ * (`change`): order_id, customer_id, month_start, order_date, status, net_amount, gross_amount,
+ * replaced_customer_id, replaced_order_date, change.
+ */
+function written(salesOrder, ordersSince) {
+  return `select
+      o.order_id,
+      o.customer_id,
+      ${helpers().monthStart("o.order_date")} as month_start,
+      o.order_date,
+      o.status,
+      o.net_amount,
+      o.gross_amount,
+      o.replaced_customer_id,
+      o.replaced_order_date,
+      ${change("o", ordersSince)} as change
+    from ${salesOrder} o
+    where ${helpers().loadedSince(ordersSince, "o._loaded_at")}`;
+}
+
 /**
  * The figures of the orders `o` (columns status, order_date, net_amount, gross_amount, paid),
  * aggregated: order_count, cancelled_order_count, net_revenue, gross_revenue, first_order_date,
@@ -90,8 +139,8 @@ function newOrdersPaid(written, payment) {
 function earliestTouchedDate(salesOrder, ordersSince) {
   return `(select min(case when replaced_order_date < order_date then replaced_order_date else order_date end)
     from ${salesOrder}
-    where ${require("./helpers").loadedSince(ordersSince)}
+    where ${helpers().loadedSince(ordersSince)}
     having count(*) > 0)`;
 }
 
-module.exports = { aggregates, change, addedTo, newOrdersPaid, earliestTouchedDate };
+module.exports = { aggregates, columns, change, addedTo, written, ordersWithPayments, paidFor, newOrdersPaid, earliestTouchedDate };
