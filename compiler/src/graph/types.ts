@@ -46,6 +46,8 @@ export interface StrataActionOptions {
   indexes?: { columns: string[]; unique?: boolean }[];
   /** Grants on the published relation: role → privileges, e.g. { bi_reader: ["select"] }. */
   grants?: Record<string, string[]>;
+  /** Tables and incrementals: PostgreSQL storage options of the built table (ignored on Athena). */
+  postgres?: PostgresOptions;
   /** Athena-only options (partitioning, table properties, ...). */
   athena?: Record<string, unknown>;
   /** The layer this action belongs to, from its path (definitions/<layer>/...) or config. */
@@ -63,6 +65,15 @@ export interface StrataActionOptions {
   newRowsCheck?: NewRowsCheck;
   /** Column-level lineage from SQL analysis (`strata compile --lineage`, docs): output column → sources. */
   lineage?: ColumnLineageEntry[];
+}
+
+export interface PostgresOptions {
+  /**
+   * Percent of each heap page filled when the table is built (10–100, PostgreSQL's default 100).
+   * Free room lets an update that changes no indexed column stay on its page (a HOT update, which
+   * writes no index entry): worth it for incremental tables that update many rows per run.
+   */
+  fillfactor?: number;
 }
 
 /** An inline assertion in structured form (config `assertions {}`). */

@@ -2,7 +2,7 @@
 // to an action record, checking keys and value shapes. Problems are reported, never thrown.
 import type { ColumnDescriptor, IncrementalStrategy, OnSchemaChange, StrataActionOptions } from "../graph/types";
 import type { ActionRecord, Resolvable } from "./action-record";
-import { ASSERTIONS_KEYS, type ActionType, IGNORED_WAREHOUSE_KEYS, KEYS_BY_TYPE, didYouMean } from "./config-keys";
+import { ASSERTIONS_KEYS, type ActionType, IGNORED_WAREHOUSE_KEYS, KEYS_BY_TYPE, POSTGRES_KEYS, didYouMean } from "./config-keys";
 
 export interface ConfigProblemSink {
   error(record: ActionRecord, message: string, key?: string): void;
@@ -148,6 +148,15 @@ function applyKey(record: ActionRecord, key: string, value: unknown, sink: Confi
       if (!isPlainObject(value)) return bad("an object of Athena options");
       strata.athena = { ...value };
       return;
+    case "postgres": {
+      if (!isPlainObject(value)) return bad("an object of PostgreSQL options, e.g. {fillfactor: 80}");
+      for (const [option, v] of Object.entries(value)) {
+        if (option !== "fillfactor") return sink.error(record, `unknown key "${option}" in postgres${didYouMean(option, POSTGRES_KEYS)}`, key);
+        if (!Number.isInteger(v) || (v as number) < 10 || (v as number) > 100) return bad("{fillfactor: a whole number from 10 to 100}");
+      }
+      strata.postgres = { ...value };
+      return;
+    }
     case "layer":
       if (isString(value) && value) strata.layer = value;
       else bad("a non-empty string");

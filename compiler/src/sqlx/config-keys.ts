@@ -9,9 +9,9 @@ export const ACTION_TYPES: ActionType[] = ["table", "view", "incremental", "asse
 const COMMON = ["type", "name", "schema", "database", "dataset", "project", "tags", "description", "columns", "dependencies", "disabled", "hermetic", "dependOnDependencyAssertions", "filename", "layer"];
 
 /** Dataform keys that only mean something on BigQuery (or warehouses Dataform v3 dropped). */
-export const IGNORED_WAREHOUSE_KEYS = ["bigquery", "partitionBy", "clusterBy", "labels", "requirePartitionFilter", "partitionExpirationDays", "updatePartitionFilter", "additionalOptions", "redshift", "sqldatawarehouse", "snowflake", "postgres", "reservation", "metadata", "iceberg"];
+export const IGNORED_WAREHOUSE_KEYS = ["bigquery", "partitionBy", "clusterBy", "labels", "requirePartitionFilter", "partitionExpirationDays", "updatePartitionFilter", "additionalOptions", "redshift", "sqldatawarehouse", "snowflake", "reservation", "metadata", "iceberg"];
 
-const DATASET_KEYS = [...COMMON, "assertions", "protected", "materialized", "uniqueKey", "preOperations", "postOperations", "onSchemaChange", "incrementalStrategy", "indexes", "grants", "athena", ...IGNORED_WAREHOUSE_KEYS];
+const DATASET_KEYS = [...COMMON, "assertions", "protected", "materialized", "uniqueKey", "preOperations", "postOperations", "onSchemaChange", "incrementalStrategy", "indexes", "grants", "athena", "postgres", ...IGNORED_WAREHOUSE_KEYS];
 
 export const KEYS_BY_TYPE: Record<ActionType, string[]> = {
   table: DATASET_KEYS,
@@ -22,6 +22,9 @@ export const KEYS_BY_TYPE: Record<ActionType, string[]> = {
   declaration: ["type", "name", "schema", "database", "dataset", "project", "description", "columns", "tags", "layer", "filename"],
   test: ["type", "name", "dataset"],
 };
+
+/** Keys of the `postgres: {...}` config object. */
+export const POSTGRES_KEYS = ["fillfactor"];
 
 export const ASSERTIONS_KEYS = ["uniqueKey", "uniqueKeys", "nonNull", "rowConditions", "newRowsOnly"];
 

@@ -81,6 +81,7 @@ function checkCombinations(session: Session, r: ActionRecord): void {
   if (r.inlineAssertions?.newRowsOnly && !incremental) problem("assertions", `"assertions.newRowsOnly" applies only to incremental models`);
   if (has("incremental_where") && !incremental) problem("incremental_where", `an incremental_where block applies only to incremental models`);
   if (has("indexes") && type === "view" && !materializedView) problem("indexes", `"indexes" apply only to tables, incremental models and materialized views`);
+  if (has("postgres") && type === "view") problem("postgres", `"postgres" options apply only to tables and incremental models`);
   if ((has("pre_operations") || has("post_operations")) && r.kind !== "table") {
     problem(has("pre_operations") ? "pre_operations" : "post_operations", `pre_operations and post_operations apply only to tables, views and incremental models`);
   }

@@ -125,6 +125,21 @@ export const corpus: MalformedProject[] = [
     expected: "definitions/a.sqlx:3:3: \"assertions.newRowsOnly\" applies only to incremental models; this is a table",
   },
   {
+    name: "postgres.fillfactor out of range",
+    files: { "definitions/a.sqlx": `config {\n  type: "table",\n  postgres: { fillfactor: 5 }\n}\nselect 1 as x\n` },
+    expected: "definitions/a.sqlx:3:3: config key \"postgres\" must be {fillfactor: a whole number from 10 to 100}",
+  },
+  {
+    name: "unknown postgres option",
+    files: { "definitions/a.sqlx": `config {\n  type: "table",\n  postgres: { filfactor: 80 }\n}\nselect 1 as x\n` },
+    expected: "definitions/a.sqlx:3:3: unknown key \"filfactor\" in postgres (did you mean \"fillfactor\"?)",
+  },
+  {
+    name: "postgres options on a view",
+    files: { "definitions/a.sqlx": `config {\n  type: "view",\n  postgres: { fillfactor: 80 }\n}\nselect 1 as x\n` },
+    expected: "definitions/a.sqlx:3:3: \"postgres\" options apply only to tables and incremental models; this is a view",
+  },
+  {
     name: "assertions.newRowsOnly not a boolean",
     files: { "definitions/a.sqlx": `config {\n  type: "incremental",\n  assertions: { nonNull: ["x"], newRowsOnly: "yes" }\n}\nselect 1 as x\n` },
     expected: "definitions/a.sqlx:3:33: \"assertions.newRowsOnly\" must be true or false",

@@ -137,6 +137,10 @@ describe("decisions from the warehouse state", () => {
     expect(rows.countSql.match(/distinct on/g)).toHaveLength(1);
     expect(rows.countSql).toContain("FROM written\nWHERE NOT (amount >= 0)");
     expect(rows.countSql).toContain("FROM written\nWHERE NOT (code IS NOT NULL)");
+    // ... and only if some new row fails a condition at all: one scan that stops at the first.
+    expect(rows.countSql).toMatch(
+      /^select case when exists \(select 1 from "ods"\."events__strata_tmp_20260101_000000_ab12" where not \(amount >= 0\) or not \(code IS NOT NULL\)\) then \(select count\(\*\) from \(with written as/,
+    );
     const keys = planPostgres(check({ kind: "uniqueKey", columns: ["code"] }), updated, options()).check!;
     expect(keys.countSql).toContain('FROM (select * from "ods"."events" where (code) in (select code from "ods"."events__strata_tmp_20260101_000000_ab12")) as written_keys');
     // The table was not updated incrementally in this run: the whole view is counted.

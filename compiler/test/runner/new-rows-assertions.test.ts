@@ -10,14 +10,15 @@ import { runProject } from "../../src/runner/run";
 import { PgliteWarehouse } from "../../src/warehouse/pglite";
 import { dropSchemas, makeProject, pgAvailable, pgQuery, postgresTargets, uniqueName } from "./fixtures";
 
-// Rows arrive by `day` (a project variable); day 3 re-sends id 4, fixed, after a bad copy of it.
+// Rows arrive by `day` (a project variable), in `seq` order; day 3 re-sends id 4, fixed, after a
+// bad copy of it, and sends id 7 twice: a bad copy, then a fixed one (the merge keeps the last).
 const source = `config { type: "table" }
-select id, code, amount, day
+select id, code, amount, day, seq
 from (values
-  (1, 'a', 10, 1), (2, 'b', -1, 1), (3, 'c', 5, 1),
-  (4, 'd', -7, 2), (5, 'a', 8, 2),
-  (6, 'f', 1, 3), (4, 'd', 7, 3)
-) as v (id, code, amount, day)
+  (1, 'a', 10, 1, 1), (2, 'b', -1, 1, 2), (3, 'c', 5, 1, 3),
+  (4, 'd', -7, 2, 4), (5, 'a', 8, 2, 5),
+  (6, 'f', 1, 3, 6), (4, 'd', 7, 3, 7), (7, 'g', -2, 3, 8), (7, 'g', 2, 3, 9)
+) as v (id, code, amount, day, seq)
 where day <= \${dataform.projectConfig.vars.day}`;
 
 const events = `config {
@@ -27,7 +28,7 @@ const events = `config {
 }
 select id, code, amount, day from \${ref("source")}
 \${when(incremental(), \`where day > (select max(day) from \${self()})\`)}
-order by day`;
+order by seq`;
 
 const files = { "definitions/source.sqlx": source, "definitions/events.sqlx": events };
 
@@ -63,8 +64,9 @@ describe.each(engines)("assertions.newRowsOnly on $name", ({ targets, available 
     expect(assertion(actions, "rowConditions")?.assertion).toMatchObject({ failingRows: 1, sample: [{ id: 4, amount: -7 }] });
     expect(assertion(actions, "uniqueKey_0")?.assertion).toMatchObject({ failingRows: 1, sample: [{ code: "a", index_row_count: 2 }] });
 
-    // Day 3: id 4 is re-sent fixed and id 6 is clean, so the written rows pass — while the table
-    // still holds id 2 (and code 'a' twice, which no written key touches).
+    // Day 3: id 4 is re-sent fixed, id 6 is clean and id 7's bad copy is followed by a fixed one, so
+    // the written rows pass — while the table still holds id 2 (and code 'a' twice, which no
+    // written key touches).
     actions = await run(3);
     expect(assertion(actions, "rowConditions")?.status).toBe("success");
     expect(assertion(actions, "uniqueKey_0")?.status).toBe("success");

@@ -21,7 +21,7 @@ export function planAssertion(action: { kind: "assertion" } & Assertion, state: 
   const { target } = action;
   const publish = planViewPublish(target, action.query, state.relations.get(relationKey(target)), []);
   const scoped = newRowsQuery(action, state);
-  const failing = scoped ? `(${scoped}) as failing` : relation(target);
+  const failing = scoped ? `(${scoped.failing}) as failing` : relation(target);
   return {
     target,
     materialization: "assertion",
@@ -29,14 +29,21 @@ export function planAssertion(action: { kind: "assertion" } & Assertion, state: 
     cleanup: [],
     notices: publish.notices,
     check: {
-      countSql: `select count(*) as failing_rows from ${failing}`,
+      // A scan that stops at the first suspect row decides, in the usual case, that nothing fails;
+      // the exact count (the CASE evaluates it only then) runs only if one exists.
+      countSql: scoped?.suspects
+        ? `select case when exists (${scoped.suspects}) then (select count(*) from ${failing}) else 0 end as failing_rows`
+        : `select count(*) as failing_rows from ${failing}`,
       sampleSql: `select * from ${failing} limit ${SAMPLE_SIZE}`,
     },
   };
 }
 
-/** `assertions.newRowsOnly`: the failing rows among those the parent's incremental update wrote in this run, if it ran. */
-function newRowsQuery(action: Assertion, state: WarehouseState): string | undefined {
+/**
+ * `assertions.newRowsOnly`: the failing rows among those the parent's incremental update wrote in
+ * this run, if it ran; with `suspects`, a cheaper query that returns a row whenever `failing` does.
+ */
+function newRowsQuery(action: Assertion, state: WarehouseState): { failing: string; suspects?: string } | undefined {
   const { parentAction: parent, strata } = action;
   const check = strata?.newRowsCheck;
   const rows = parent && state.newRows?.get(relationKey(parent));
@@ -44,9 +51,13 @@ function newRowsQuery(action: Assertion, state: WarehouseState): string | undefi
   if (check.kind === "uniqueKey") {
     // Only the keys written can have gained a duplicate; their groups are read through the key's index.
     const columns = check.columns.join(", ");
-    return inlineAssertionSql(`(select * from ${relation(parent)} where (${columns}) in (select ${columns} from ${relation(rows.relation)})) as written_keys`, check);
+    return { failing: inlineAssertionSql(`(select * from ${relation(parent)} where (${columns}) in (select ${columns} from ${relation(rows.relation)})) as written_keys`, check) };
   }
-  if (!rows.key) return inlineAssertionSql(relation(rows.relation), check);
-  // The rows the merge wrote (the last per key), picked once for all the conditions that check them.
-  return `with written as ${latestRowPerKey(rows.relation, rows.key)}${inlineAssertionSql("written", check)}`;
+  if (!rows.key) return { failing: inlineAssertionSql(relation(rows.relation), check) };
+  // The rows the merge wrote are the last per key, which takes a sort to pick (once for all the
+  // conditions); but if no new row at all fails a condition, none of those can.
+  return {
+    failing: `with written as ${latestRowPerKey(rows.relation, rows.key)}${inlineAssertionSql("written", check)}`,
+    suspects: `select 1 from ${relation(rows.relation)} where ${check.conditions.map((c) => `not (${c})`).join(" or ")}`,
+  };
 }

@@ -30,6 +30,8 @@ export interface BuildAndSwap {
   /** Run in the build session before the build (pre_operations). */
   before: string[];
   indexes: PlannedIndex[];
+  /** Storage parameters of a new table, e.g. `fillfactor = 80` (none: PostgreSQL's defaults). */
+  storage?: string;
   /** Keep one row per key (the last the query returned) before the unique index is built. */
   deduplicateOn?: string[];
   /** Run in the swap transaction once the new relation has its name: grants, comments. */
@@ -41,10 +43,11 @@ export function planBuildAndSwap(input: BuildAndSwap): { steps: PlanStep[]; clea
   const temp = sibling(target, tempName(target.name, "tmp", runId));
   const tempIndexName = (index: PlannedIndex) => tempName(index.name, "tmp", runId);
 
+  const storage = input.storage ? ` with (${input.storage})` : "";
   const create =
     kind === "table"
-      ? `create table ${relation(temp)} as ${input.query}`
-      : `create materialized view ${relation(temp)} as ${input.query}\nwith data`;
+      ? `create table ${relation(temp)}${storage} as ${input.query}`
+      : `create materialized view ${relation(temp)}${storage} as ${input.query}\nwith data`;
   const build: PlanStep = {
     description: `build ${kind} into ${temp.name}`,
     transactional: false,

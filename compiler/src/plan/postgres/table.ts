@@ -13,7 +13,7 @@
 import type { Table } from "../../graph/types";
 import type { ActionPlan, PlanOptions, PlanStep } from "../plan";
 import { relationKey, type RelationInfo, type WarehouseState } from "../../warehouse/warehouse";
-import { columnCommentStatements, commentSql, grantStatements, plannedIndexes } from "./relation-metadata";
+import { columnCommentStatements, commentSql, grantStatements, plannedIndexes, storageParameters } from "./relation-metadata";
 import { ensureSchemaSteps } from "./schema";
 import { withoutTrailingSemicolon } from "./sql-text";
 import { planBuildAndSwap } from "./swap";
@@ -62,6 +62,7 @@ export function planFullBuild(
     query: withoutTrailingSemicolon(build.query),
     before: build.preOps,
     indexes: plannedIndexes(action, build.uniqueKeyIndex),
+    storage: storageParameters(action),
     deduplicateOn: build.deduplicateOn,
     finish: [
       ...grantStatements(action, target),
