@@ -9,6 +9,10 @@
 //     customer, date, status or amount, or a version the mart never saw), old group and new.
 // Sums add up exactly, and the first/last order dates only move outwards when orders are added, so
 // adding is exact; only a change can move them inwards, and a change recomputes the group.
+// Payments follow the same pattern (ods.payment records replaced_* too): a new payment's amount is
+// added to its order's group, unless that order is new in the run (its payments come with it) or
+// its group is recomputed anyway; a payment that really changed (amount, order, or a version the mart
+// never saw) recomputes the groups of its order and of the order it was for.
 
 function constants() {
   return require("./constants");
@@ -16,6 +20,10 @@ function constants() {
 
 function helpers() {
   return require("./helpers");
+}
+
+function dialect() {
+  return require("./dialect");
 }
 
 /** The figure columns of `aggregates`, in order, read from row `o`. */
@@ -61,6 +69,47 @@ function written(salesOrder, ordersSince) {
       ${change("o", ordersSince)} as change
     from ${salesOrder} o
     where ${helpers().loadedSince(ordersSince, "o._loaded_at")}`;
+}
+
+/**
+ * The ods.payment rows written after `paymentsSince`, with what each changes (`change`, as for
+ * orders): payment_id, order_id, amount, replaced_order_id, change.
+ */
+function paymentsWritten(payment, paymentsSince) {
+  return `select
+      p.payment_id,
+      p.order_id,
+      p.amount,
+      p.replaced_order_id,
+      case
+        when p.replaced_loaded_at is null then 'new'
+        when p.replaced_loaded_at <= ${paymentsSince}
+        and p.replaced_order_id = p.order_id
+        and p.replaced_amount = p.amount then 'same'
+        else 'changed'
+      end as change
+    from ${payment} p
+    where ${helpers().loadedSince(paymentsSince, "p._loaded_at")}`;
+}
+
+/**
+ * New payments (rows of `paid`, from paymentsWritten) as rows `aggregates` can add up: their order
+ * `so`'s customer_id and month_start, no order figures, paid = the amount. Only payments whose order
+ * is known and not new in `written` (a new order brings its payments along).
+ */
+function newPaymentRows(paid, salesOrder, written) {
+  return `select
+      so.customer_id,
+      ${helpers().monthStart("so.order_date")} as month_start,
+      ${dialect().cast("null", "date")} as order_date,
+      ${dialect().cast("null", "varchar")} as status,
+      ${dialect().cast("null", "numeric")} as net_amount,
+      ${dialect().cast("null", "numeric")} as gross_amount,
+      p.amount as paid
+    from ${paid} p
+    join ${salesOrder} so on so.order_id = p.order_id
+    where p.change = 'new'
+    and not exists (select 1 from ${written} w where w.order_id = p.order_id and w.change = 'new')`;
 }
 
 /**
@@ -143,4 +192,16 @@ function earliestTouchedDate(salesOrder, ordersSince) {
     having count(*) > 0)`;
 }
 
-module.exports = { aggregates, columns, change, addedTo, written, ordersWithPayments, paidFor, newOrdersPaid, earliestTouchedDate };
+module.exports = {
+  aggregates,
+  columns,
+  change,
+  addedTo,
+  written,
+  paymentsWritten,
+  newPaymentRows,
+  ordersWithPayments,
+  paidFor,
+  newOrdersPaid,
+  earliestTouchedDate,
+};

@@ -111,30 +111,44 @@ const marts: Record<string, { full: MartRows; incremental: MartRows; corrected: 
 
 /** An order that never arrives: its line is the one sales_order_line_relationships must report. */
 const ORPHAN_ORDER_ID = 999999998;
+/** An order new in the corrections, paid in the same run: its payment must be counted once. */
+const PAID_NEW_ORDER_ID = 999999990;
 
 /**
  * Correction files, written after the new day: four orders of an early day re-sent (status
  * flipped; another customer; moved to another month; unchanged), another order's first line
- * re-sent with one more unit, a line of an order that never arrives, a new payment for that order,
- * and an early payment re-sent with 1 EUR more. Named to sort after the day's files, as the expected figures read files in name order.
+ * re-sent with one more unit, a line of an order that never arrives, a new order with its line, new
+ * payments for the re-lined order, the unchanged re-sent order, an order the corrections do not
+ * touch (the marts add those two) and the new order (it brings its payment along), and an early
+ * payment re-sent with 1 EUR more. Named to sort after the day's files, as the
+ * expected figures read files in name order.
  */
 function writeCorrections(landingDir: string): void {
   const csvRows = (file: string) => fs.readFileSync(path.join(landingDir, file), "utf8").trim().split("\n");
   const [header, ...orders] = csvRows("sales_orders/sales_orders_2024-12-10.csv");
   const fields = orders.slice(0, 5).map((line) => line.split(","));
   const [flipped, moved, redated, same, relined] = fields;
+  const untouched = orders[5].split(",");
   flipped[4] = flipped[4] === "completed" ? "cancelled" : "completed";
   moved[1] = String(Number(moved[1]) === 1 ? 2 : Number(moved[1]) - 1);
   redated[2] = "2025-01-05";
-  fs.writeFileSync(path.join(landingDir, "sales_orders/sales_orders_2025-01-12_corrections.csv"), [header, ...[flipped, moved, redated, same].map((f) => f.join(","))].join("\n") + "\n");
+  const fresh = [String(PAID_NEW_ORDER_ID), same[1], "2025-01-12", same[3], "completed"];
+  fs.writeFileSync(
+    path.join(landingDir, "sales_orders/sales_orders_2025-01-12_corrections.csv"),
+    [header, ...[flipped, moved, redated, same, fresh].map((f) => f.join(","))].join("\n") + "\n",
+  );
   const [lineHeader, ...lines] = csvRows("sales_order_lines/sales_order_lines_2024-12-10.csv");
   const line = lines.find((l) => l.startsWith(`${relined[0]},1,`))!.split(",");
   line[3] = String(Number(line[3]) + 1);
   const orphan = [ORPHAN_ORDER_ID, 1, line[2], 1, line[4], 0].join(",");
-  fs.writeFileSync(path.join(landingDir, "sales_order_lines/sales_order_lines_2025-01-12_corrections.csv"), `${lineHeader}\n${line.join(",")}\n${orphan}\n`);
+  const freshLine = [PAID_NEW_ORDER_ID, 1, line[2], 2, line[4], 0].join(",");
+  fs.writeFileSync(path.join(landingDir, "sales_order_lines/sales_order_lines_2025-01-12_corrections.csv"), `${lineHeader}\n${line.join(",")}\n${orphan}\n${freshLine}\n`);
   const resent = JSON.parse(fs.readFileSync(path.join(landingDir, "payments/payments_2024-12-14.ndjson"), "utf8").split("\n")[0]);
   const payments = [
     { payment_id: 99000001, order_id: Number(relined[0]), paid_at: "2025-01-12 10:00:00", amount: 123.45, method: "transfer", currency: "EUR" },
+    { payment_id: 99000002, order_id: Number(same[0]), paid_at: "2025-01-12 11:00:00", amount: 45.67, method: "card", currency: "EUR" },
+    { payment_id: 99000003, order_id: Number(untouched[0]), paid_at: "2025-01-12 12:00:00", amount: 8.9, method: "card", currency: "EUR" },
+    { payment_id: 99000004, order_id: PAID_NEW_ORDER_ID, paid_at: "2025-01-12 13:00:00", amount: 10, method: "card", currency: "EUR" },
     { ...resent, amount: Number(resent.amount) + 1 },
   ];
   fs.writeFileSync(path.join(landingDir, "payments/payments_2025-01-12_corrections.ndjson"), payments.map((p) => JSON.stringify(p)).join("\n") + "\n");
@@ -259,7 +273,7 @@ describe("reference platform, end to end", () => {
       expectMartsMatch(incremental, expectedWithNewDay);
 
       // Corrections: old orders re-sent with another status, customer or month, one unchanged, a
-      // line-only change, a new payment for an old order and a payment re-sent with another amount.
+      // line-only change, new payments for old orders and a payment re-sent with another amount.
       // The marts that add new orders' figures must recompute exactly the groups these change.
       writeCorrections(path.join(projectDir, "landing"));
       expect((await load(projectDir)).loaded).toBe(3);
