@@ -5,6 +5,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
+import { afterAll } from "vitest";
+import { PgliteWarehouse } from "../../src/warehouse/pglite";
 
 export const PG_URL = "postgres://postgres@127.0.0.1:5432/test";
 export const bin = path.resolve(__dirname, "../../../bin/strata.js");
@@ -42,6 +44,36 @@ export function pgAvailable(): boolean {
     timeout: 5000,
   });
   return r.status === 0;
+}
+
+/** The engines an integration test runs on: PGlite always, the PostgreSQL server when it is up. */
+export function engines(): { name: string; targets: string | undefined; available: boolean }[] {
+  return [
+    { name: "PGlite", targets: undefined, available: true },
+    { name: "PostgreSQL", targets: postgresTargets, available: pgAvailable() },
+  ];
+}
+
+/** The temp project dirs and server schemas a test file creates, removed once its tests are done. */
+export function removedAfterAll(): { dirs: string[]; schemas: string[] } {
+  const made = { dirs: [] as string[], schemas: [] as string[] };
+  afterAll(async () => {
+    for (const d of made.dirs) fs.rmSync(d, { recursive: true, force: true });
+    if (made.schemas.length > 0 && pgAvailable()) await dropSchemas(...made.schemas);
+  });
+  return made;
+}
+
+/** Rows of `sql` in a project's warehouse: the PostgreSQL server when `targets` is set, else its PGlite directory. */
+export async function warehouseRows(projectDir: string, targets: string | undefined, sql: string): Promise<Record<string, unknown>[]> {
+  if (targets) return pgQuery(sql);
+  const wh = new PgliteWarehouse({ dataDir: path.join(projectDir, ".strata/warehouse") });
+  await wh.connect();
+  try {
+    return (await wh.execute(sql)).rows;
+  } finally {
+    await wh.close();
+  }
 }
 
 export async function pgQuery<T = Record<string, unknown>>(sql: string): Promise<T[]> {

@@ -2,13 +2,10 @@
 // whole table; an incremental run checks only the rows it wrote (rowConditions / nonNull on those
 // rows, uniqueKey on the groups of the keys it wrote), and drops the kept rows when it ends.
 // On PGlite always, on the PostgreSQL server when it is up.
-import fs from "node:fs";
-import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ActionResult } from "../../src/runner/results";
 import { runProject } from "../../src/runner/run";
-import { PgliteWarehouse } from "../../src/warehouse/pglite";
-import { dropSchemas, makeProject, pgAvailable, pgQuery, postgresTargets, uniqueName } from "./fixtures";
+import { engines, makeProject, removedAfterAll, uniqueName, warehouseRows } from "./fixtures";
 
 // Rows arrive by `day` (a project variable), in `seq` order; day 3 re-sends id 4, fixed, after a
 // bad copy of it, and sends id 7 twice: a bad copy, then a fixed one (the merge keeps the last).
@@ -32,19 +29,9 @@ order by seq`;
 
 const files = { "definitions/source.sqlx": source, "definitions/events.sqlx": events };
 
-const engines = [
-  { name: "PGlite", targets: undefined, available: true },
-  { name: "PostgreSQL", targets: postgresTargets, available: pgAvailable() },
-];
+const { dirs, schemas } = removedAfterAll();
 
-const dirs: string[] = [];
-const schemas: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  if (schemas.length > 0 && engines[1].available) await dropSchemas(...schemas);
-});
-
-describe.each(engines)("assertions.newRowsOnly on $name", ({ targets, available }) => {
+describe.each(engines())("assertions.newRowsOnly on $name", ({ targets, available }) => {
   it.skipIf(!available)("checks the whole table on a full build and only the written rows on an incremental run", async () => {
     const schema = uniqueName("new_rows");
     schemas.push(schema, `${schema}_assertions`);
@@ -72,16 +59,7 @@ describe.each(engines)("assertions.newRowsOnly on $name", ({ targets, available 
     expect(assertion(actions, "uniqueKey_0")?.status).toBe("success");
 
     // The view still shows the whole table; the kept rows are gone once the run has ended.
-    const sql = async (query: string) => {
-      if (targets) return pgQuery(query);
-      const wh = new PgliteWarehouse({ dataDir: path.join(dir, ".strata/warehouse") });
-      await wh.connect();
-      try {
-        return (await wh.execute(query)).rows;
-      } finally {
-        await wh.close();
-      }
-    };
+    const sql = (query: string) => warehouseRows(dir, targets, query);
     expect(await sql(`select id from "${schema}_assertions"."${schema}_events_assertions_rowConditions" order by id`)).toEqual([{ id: 2 }]);
     expect(
       await sql(`select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = '${schema}' and c.relname like '%\\_\\_strata\\_%'`),
