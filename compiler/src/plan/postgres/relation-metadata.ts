@@ -16,16 +16,16 @@ export interface PlannedIndex {
   nullsNotDistinct: boolean;
 }
 
-/**
- * The indexes an action asks for: the unique key first (when `withUniqueKey`), then `indexes`.
- * Names are derived from the final relation name, so a rebuild produces the same names.
- */
 /** `with (…)` storage parameters of a built relation (config `postgres: {fillfactor}`), if any. */
 export function storageParameters(action: GraphAction): string | undefined {
   const fillfactor = action.strata?.postgres?.fillfactor;
   return fillfactor !== undefined ? `fillfactor = ${fillfactor}` : undefined;
 }
 
+/**
+ * The indexes an action asks for: the unique key first (when `withUniqueKey`), then `indexes`.
+ * Names are derived from the final relation name, so a rebuild produces the same names.
+ */
 export function plannedIndexes(action: GraphAction, withUniqueKey: boolean): PlannedIndex[] {
   const table = action.target.name;
   const result: PlannedIndex[] = [];
