@@ -107,23 +107,26 @@ function failures(results: RunResults | undefined) {
 }
 
 
-const marts: Record<string, { full: MartRows; incremental: MartRows; corrected: MartRows }> = {};
+const marts: Record<string, { full: MartRows; incremental: MartRows; corrected: MartRows; late: MartRows }> = {};
 
 /** An order that never arrives: its line is the one sales_order_line_relationships must report. */
 const ORPHAN_ORDER_ID = 999999998;
 /** An order new in the corrections, paid in the same run: its payment must be counted once. */
 const PAID_NEW_ORDER_ID = 999999990;
+/** An order paid in the corrections that arrives a run later: its payment waits for it. */
+const LATE_ORDER_ID = 999999991;
 
 /**
  * Correction files, written after the new day: four orders of an early day re-sent (status
  * flipped; another customer; moved to another month; unchanged), another order's first line
  * re-sent with one more unit, a line of an order that never arrives, a new order with its line, new
  * payments for the re-lined order, the unchanged re-sent order, an order the corrections do not
- * touch (the marts add those two) and the new order (it brings its payment along), and an early
- * payment re-sent with 1 EUR more. Named to sort after the day's files, as the
- * expected figures read files in name order.
+ * touch (the marts add those two), the new order (it brings its payment along) and an order that
+ * only arrives in a later run, and an early payment re-sent with 1 EUR more. Named to sort after the
+ * day's files, as the expected figures read files in name order. Returns the late order's header
+ * and line (writeLateOrder).
  */
-function writeCorrections(landingDir: string): void {
+function writeCorrections(landingDir: string): { order: string; line: string } {
   const csvRows = (file: string) => fs.readFileSync(path.join(landingDir, file), "utf8").trim().split("\n");
   const [header, ...orders] = csvRows("sales_orders/sales_orders_2024-12-10.csv");
   const fields = orders.slice(0, 5).map((line) => line.split(","));
@@ -149,9 +152,14 @@ function writeCorrections(landingDir: string): void {
     { payment_id: 99000002, order_id: Number(same[0]), paid_at: "2025-01-12 11:00:00", amount: 45.67, method: "card", currency: "EUR" },
     { payment_id: 99000003, order_id: Number(untouched[0]), paid_at: "2025-01-12 12:00:00", amount: 8.9, method: "card", currency: "EUR" },
     { payment_id: 99000004, order_id: PAID_NEW_ORDER_ID, paid_at: "2025-01-12 13:00:00", amount: 10, method: "card", currency: "EUR" },
+    { payment_id: 99000005, order_id: LATE_ORDER_ID, paid_at: "2025-01-12 14:00:00", amount: 20, method: "card", currency: "EUR" },
     { ...resent, amount: Number(resent.amount) + 1 },
   ];
   fs.writeFileSync(path.join(landingDir, "payments/payments_2025-01-12_corrections.ndjson"), payments.map((p) => JSON.stringify(p)).join("\n") + "\n");
+  return {
+    order: `${header}\n${[LATE_ORDER_ID, same[1], "2025-01-12", same[3], "completed"].join(",")}\n`,
+    line: `${lineHeader}\n${[LATE_ORDER_ID, 1, line[2], 3, line[4], 0].join(",")}\n`,
+  };
 }
 
 interface Engine {
@@ -275,16 +283,29 @@ describe("reference platform, end to end", () => {
       // Corrections: old orders re-sent with another status, customer or month, one unchanged, a
       // line-only change, new payments for old orders and a payment re-sent with another amount.
       // The marts that add new orders' figures must recompute exactly the groups these change.
-      writeCorrections(path.join(projectDir, "landing"));
+      const lateOrder = writeCorrections(path.join(projectDir, "landing"));
       expect((await load(projectDir)).loaded).toBe(3);
       const third = await runProject({ projectDir });
       expect(failures(third.results)).toEqual(["assertions.sales_order_line_relationships: 1 failing row"]);
       const orphan = third.results!.actions.find((a) => a.name === "assertions.sales_order_line_relationships")!.assertion!;
       expect(orphan.sample).toEqual([expect.objectContaining({ order_id: ORPHAN_ORDER_ID, line_number: 1, problem: "unknown order" })]);
+      // The payment for the late order waits for it (a warn-level failure until then).
+      expect(third.results!.actions.find((a) => a.name === "assertions.payment_order_exists")?.assertion?.failingRows).toBe(2);
       const corrected = await query(projectDir, MART_QUERIES);
       expectMartsMatch(corrected, expectedMarts(readLanding(path.join(projectDir, "landing")).files));
 
-      marts[engine.name] = { full, incremental, corrected };
+      // The late order arrives: ods.payment re-checks the waiting payment, and the marts count it
+      // with the order.
+      fs.writeFileSync(path.join(projectDir, "landing/sales_orders/sales_orders_2025-01-12_late.csv"), lateOrder.order);
+      fs.writeFileSync(path.join(projectDir, "landing/sales_order_lines/sales_order_lines_2025-01-12_late.csv"), lateOrder.line);
+      expect((await load(projectDir)).loaded).toBe(2);
+      const fourth = await runProject({ projectDir });
+      expect(failures(fourth.results)).toEqual([]);
+      expect(fourth.results!.actions.find((a) => a.name === "assertions.payment_order_exists")?.assertion?.failingRows).toBe(1);
+      const late = await query(projectDir, MART_QUERIES);
+      expectMartsMatch(late, expectedMarts(readLanding(path.join(projectDir, "landing")).files));
+
+      marts[engine.name] = { full, incremental, corrected, late };
 
       if (engine.name !== "pglite") return;
       // The README's bad file: quarantined with a reason naming the row, column and value; nothing loaded.
