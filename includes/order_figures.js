@@ -66,7 +66,7 @@ function written(salesOrder, ordersSince) {
       o.gross_amount,
       o.replaced_customer_id,
       o.replaced_order_date,
-      ${change("o", ordersSince)} as change
+      ${change("o", ordersSince, ["customer_id", "order_date", "status", "net_amount", "gross_amount"])} as change
     from ${salesOrder} o
     where ${helpers().loadedSince(ordersSince, "o._loaded_at")}`;
 }
@@ -81,15 +81,19 @@ function paymentsWritten(payment, paymentsSince) {
       p.order_id,
       p.amount,
       p.replaced_order_id,
-      case
-        when p.replaced_loaded_at is null then 'new'
-        when p.replaced_loaded_at <= ${paymentsSince}
-        and p.replaced_order_id = p.order_id
-        and p.replaced_amount = p.amount then 'same'
-        else 'changed'
-      end as change
+      ${change("p", paymentsSince, ["order_id", "amount"])} as change
     from ${payment} p
     where ${helpers().loadedSince(paymentsSince, "p._loaded_at")}`;
+}
+
+/**
+ * The orders that changed payments among `paid` (rows from paymentsWritten) are for, or were for
+ * before the change: a query of order_id.
+ */
+function changedPaymentOrders(paid) {
+  return `select order_id from ${paid} where change = 'changed'
+    union
+    select replaced_order_id from ${paid} where change = 'changed' and replaced_order_id is not null`;
 }
 
 /**
@@ -129,19 +133,16 @@ function aggregates(o) {
 }
 
 /**
- * What the ods.sales_order row `o` changes for a mart that last read the orders loaded up to
- * `ordersSince`: 'new' (an order the table did not hold before), 'same' (re-sent, and the mart saw
- * the version it replaced, with the same figures) or 'changed'.
+ * What the merged row `r` (of ods.sales_order or ods.payment, which keep replaced_<column> for the
+ * `columns` a mart reads) changes for a mart that last read the rows loaded up to `since`: 'new' (a
+ * key the table did not hold before), 'same' (re-sent, and the mart saw the version it replaced,
+ * with the same `columns`) or 'changed'.
  */
-function change(o, ordersSince) {
+function change(r, since, columns) {
   return `case
-      when ${o}.replaced_loaded_at is null then 'new'
-      when ${o}.replaced_loaded_at <= ${ordersSince}
-      and ${o}.replaced_customer_id = ${o}.customer_id
-      and ${o}.replaced_order_date = ${o}.order_date
-      and ${o}.replaced_status = ${o}.status
-      and ${o}.replaced_net_amount = ${o}.net_amount
-      and ${o}.replaced_gross_amount = ${o}.gross_amount then 'same'
+      when ${r}.replaced_loaded_at is null then 'new'
+      when ${r}.replaced_loaded_at <= ${since}
+      ${columns.map((column) => `and ${r}.replaced_${column} = ${r}.${column}`).join("\n      ")} then 'same'
       else 'changed'
     end`;
 }
@@ -195,10 +196,10 @@ function earliestTouchedDate(salesOrder, ordersSince) {
 module.exports = {
   aggregates,
   columns,
-  change,
   addedTo,
   written,
   paymentsWritten,
+  changedPaymentOrders,
   newPaymentRows,
   ordersWithPayments,
   paidFor,
