@@ -12,8 +12,9 @@
 // 3. incremental day: after a checkpoint (not timed) that writes out the full refresh's dirty pages,
 //    generates day days+1, then `strata load` + `strata run`;
 // 4. writes the timings to bench/incremental/RESULTS.md (adding a row to its table).
-// On PostgreSQL both runs use the session `settings` of the reference platform's `aurora` target
-// (targets.yaml: the platform as shipped; the row's target column names them).
+// On PostgreSQL both runs use the session `settings` and the `poolSize` (actions at once) of the
+// reference platform's `aurora` target (targets.yaml: the platform as shipped; the row's target
+// column names them).
 // `--pg-setting name=value` (repeatable) sets a further server parameter on the benchmark database
 // for both runs (`alter database … set`); the row's target column names it too.
 import { spawnSync } from "node:child_process";
@@ -29,10 +30,11 @@ const { generate, isoDate } = require(path.join(repo, "tools/generate/generate.j
 const pg = require("pg");
 const YAML = require("yaml");
 
-/** The reference platform's production session settings (targets.yaml, target `aurora`). */
-function platformSettings() {
+/** The reference platform's production target (targets.yaml, `aurora`): session settings and pool size. */
+function platformTarget() {
   const targets = YAML.parse(fs.readFileSync(path.join(repo, "targets.yaml"), "utf8"));
-  return targets?.targets?.aurora?.settings ?? {};
+  const aurora = targets?.targets?.aurora ?? {};
+  return { settings: aurora.settings ?? {}, poolSize: aurora.poolSize };
 }
 
 function parseArgs(argv) {
@@ -127,7 +129,7 @@ async function main() {
 
   const database = `bench_incremental_${process.pid}`;
   const url = (name) => Object.assign(new URL(options.pgUrl), { pathname: `/${name}` }).toString();
-  const settings = options.target === "postgres" ? platformSettings() : {};
+  const { settings, poolSize } = options.target === "postgres" ? platformTarget() : { settings: {} };
   if (options.target === "postgres") {
     await withAdmin(options.pgUrl, async (c) => {
       await c.query(`create database ${database}`);
@@ -136,7 +138,7 @@ async function main() {
         await c.query(`alter database ${database} set ${name} = '${value}'`);
       }
     });
-    fs.writeFileSync(path.join(work, "targets.yaml"), `default: bench\ntargets:\n  bench: { adapter: postgres, url: "${url(database)}", settings: ${JSON.stringify(settings)} }\n`);
+    fs.writeFileSync(path.join(work, "targets.yaml"), `default: bench\ntargets:\n  bench: { adapter: postgres, url: "${url(database)}", ${poolSize ? `poolSize: ${poolSize}, ` : ""}settings: ${JSON.stringify(settings)} }\n`);
   } else {
     fs.writeFileSync(path.join(work, "targets.yaml"), "default: bench\ntargets:\n  bench: { adapter: pglite, path: .strata/warehouse }\n");
   }
@@ -162,7 +164,7 @@ async function main() {
     const dayTotal = dayLoad + dayRun;
     const row = {
       date: new Date().toISOString().slice(0, 10),
-      target: [options.target, ...Object.entries(settings).map(([k, v]) => `${k}=${v}`), ...options.pgSettings].join(" "),
+      target: [options.target, ...(poolSize ? [`poolSize=${poolSize}`] : []), ...Object.entries(settings).map(([k, v]) => `${k}=${v}`), ...options.pgSettings].join(" "),
       scale: options.scale,
       days: options.days,
       mb: (full.bytes / 1e6).toFixed(0),

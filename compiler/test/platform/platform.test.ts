@@ -115,6 +115,8 @@ const ORPHAN_ORDER_ID = 999999998;
 const PAID_NEW_ORDER_ID = 999999990;
 /** An order paid in the corrections that arrives a run later: its payment waits for it. */
 const LATE_ORDER_ID = 999999991;
+/** A CRM customer new in the corrections with a billing-only account's e-mail: they become one customer. */
+const MERGED_CRM_ID = 990;
 
 /**
  * Correction files, written after the new day: four orders of an early day re-sent (status
@@ -122,7 +124,8 @@ const LATE_ORDER_ID = 999999991;
  * re-sent with one more unit, a line of an order that never arrives, a new order with its line, new
  * payments for the re-lined order, the unchanged re-sent order, an order the corrections do not
  * touch (the marts add those two), the new order (it brings its payment along) and an order that
- * only arrives in a later run, and an early payment re-sent with 1 EUR more. Named to sort after the
+ * only arrives in a later run, an early payment re-sent with 1 EUR more, and a new CRM customer with
+ * the e-mail of a billing-only account (ods.customer must delete the billing-only row). Named to sort after the
  * day's files, as the expected figures read files in name order. Returns the late order's header
  * and line (writeLateOrder).
  */
@@ -156,6 +159,17 @@ function writeCorrections(landingDir: string): { order: string; line: string } {
     { ...resent, amount: Number(resent.amount) + 1 },
   ];
   fs.writeFileSync(path.join(landingDir, "payments/payments_2025-01-12_corrections.ndjson"), payments.map((p) => JSON.stringify(p)).join("\n") + "\n");
+  const crmEmails = new Set(
+    fs.readdirSync(path.join(landingDir, "crm_customers")).filter((f) => f.endsWith(".csv")).flatMap((f) => csvRows(`crm_customers/${f}`).slice(1).map((r) => r.split(",")[2].trim().toLowerCase())),
+  );
+  const billingOnly = JSON.parse(fs.readFileSync(path.join(landingDir, "billing_customers/billing_customers_2024-12-22.json"), "utf8")).find(
+    (b: { crm_customer_id: number | null; email: string }) => b.crm_customer_id === null && !crmEmails.has(b.email.trim().toLowerCase()),
+  );
+  const [crmHeader] = csvRows("crm_customers/crm_customers_2024-12-01.csv");
+  fs.writeFileSync(
+    path.join(landingDir, "crm_customers/crm_customers_2025-01-12_corrections.csv"),
+    `${crmHeader}\n${[MERGED_CRM_ID, "Direct Buyer", ` ${billingOnly.email.toUpperCase()} `, "+31 20 555 0101", "Utrecht", "NL", "SMB", "2025-01-12", "2025-01-12 09:00:00"].join(",")}\n`,
+  );
   return {
     order: `${header}\n${[LATE_ORDER_ID, same[1], "2025-01-12", same[3], "completed"].join(",")}\n`,
     line: `${lineHeader}\n${[LATE_ORDER_ID, 1, line[2], 3, line[4], 0].join(",")}\n`,
@@ -284,7 +298,7 @@ describe("reference platform, end to end", () => {
       // line-only change, new payments for old orders and a payment re-sent with another amount.
       // The marts that add new orders' figures must recompute exactly the groups these change.
       const lateOrder = writeCorrections(path.join(projectDir, "landing"));
-      expect((await load(projectDir)).loaded).toBe(3);
+      expect((await load(projectDir)).loaded).toBe(4);
       const third = await runProject({ projectDir });
       expect(failures(third.results)).toEqual(["assertions.sales_order_line_relationships: 1 failing row"]);
       const orphan = third.results!.actions.find((a) => a.name === "assertions.sales_order_line_relationships")!.assertion!;
@@ -293,6 +307,9 @@ describe("reference platform, end to end", () => {
       expect(third.results!.actions.find((a) => a.name === "assertions.payment_order_exists")?.assertion?.failingRows).toBe(2);
       const corrected = await query(projectDir, MART_QUERIES);
       expectMartsMatch(corrected, expectedMarts(readLanding(path.join(projectDir, "landing")).files));
+      expect(corrected.customerIdentity.filter((c) => c.customer === MERGED_CRM_ID || c.customer === 900000 + 59)).toEqual([
+        { customer: MERGED_CRM_ID, country: "NL", name: "Direct Buyer", phone: "+31 20 555 0101", segment: "SMB" },
+      ]);
 
       // The late order arrives: ods.payment re-checks the waiting payment, and the marts count it
       // with the order.
