@@ -3,7 +3,7 @@
 //
 //   npm run build && node bench/incremental/run.mjs [--scale 10] [--days 42] [--target postgres|pglite]
 //                                                   [--pg-url postgres://postgres@127.0.0.1:5432/test] [--keep] [--reuse]
-//                                                   [--pg-setting name=value]...
+//                                                   [--pg-setting name=value]... [--more-days N]
 //
 // 1. generates `--days` days of landing files at `--scale` (scale 1 ≈ 1M order lines) into
 //    bench/.work/incremental/, with a copy of the reference project next to them;
@@ -11,7 +11,9 @@
 //    PostgreSQL database, or a fresh PGlite directory);
 // 3. incremental day: after a checkpoint (not timed) that writes out the full refresh's dirty pages,
 //    generates day days+1, then `strata load` + `strata run`;
-// 4. writes the timings to bench/incremental/RESULTS.md (adding a row to its table).
+// 4. writes the timings to bench/incremental/RESULTS.md (adding a row to its table);
+// 5. with `--more-days N`, runs the N days after it the same way (generate, load, run), each compared
+//    with the same full refresh and added as a row whose days column counts the days before it.
 // On PostgreSQL both runs use the session `settings` and the `poolSize` (actions at once) of the
 // reference platform's `aurora` target (targets.yaml: the platform as shipped; the row's target
 // column names them).
@@ -38,11 +40,12 @@ function platformTarget() {
 }
 
 function parseArgs(argv) {
-  const options = { scale: 10, days: 42, target: "postgres", pgUrl: "postgres://postgres@127.0.0.1:5432/test", keep: false, reuse: false, pgSettings: [] };
+  const options = { scale: 10, days: 42, moreDays: 0, target: "postgres", pgUrl: "postgres://postgres@127.0.0.1:5432/test", keep: false, reuse: false, pgSettings: [] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === "--scale") options.scale = Number(value);
     else if (flag === "--days") options.days = Number(value);
+    else if (flag === "--more-days") options.moreDays = Number(value);
     else if (flag === "--target") options.target = value;
     else if (flag === "--pg-url") options.pgUrl = value;
     else if (flag === "--pg-setting" && /^[a-z_.]+=[A-Za-z0-9_.]+$/.test(value ?? "")) options.pgSettings.push(value);
@@ -153,30 +156,30 @@ async function main() {
     // refresh's writes, as a day that runs 24 hours later would not.
     if (options.target === "postgres") await withAdmin(url(database), (c) => c.query("checkpoint"));
 
-    const newDay = options.days + 1;
-    started = performance.now();
-    const day = generate({ scale: options.scale, day: newDay, out: path.join(work, "landing") });
-    console.log(`incremental day ${newDay}: ${day.files} files, ${(day.bytes / 1e6).toFixed(2)} MB generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const dayLoad = strata(work, ["load"]);
-    const dayRun = strata(work, ["run"]);
-
     const fullTotal = fullLoad + fullRun;
-    const dayTotal = dayLoad + dayRun;
-    const row = {
-      date: new Date().toISOString().slice(0, 10),
-      target: [options.target, ...(poolSize ? [`poolSize=${poolSize}`] : []), ...Object.entries(settings).map(([k, v]) => `${k}=${v}`), ...options.pgSettings].join(" "),
-      scale: options.scale,
-      days: options.days,
-      mb: (full.bytes / 1e6).toFixed(0),
-      fullLoad: fullLoad.toFixed(1),
-      fullRun: fullRun.toFixed(1),
-      dayLoad: dayLoad.toFixed(1),
-      dayRun: dayRun.toFixed(1),
-      ratioTotal: ((100 * dayTotal) / fullTotal).toFixed(1),
-      ratioRun: ((100 * dayRun) / fullRun).toFixed(1),
-    };
-    console.log(`incremental day / full refresh: ${row.ratioTotal}% (load + run), ${row.ratioRun}% (run only)`);
-    appendResult(row);
+    for (let newDay = options.days + 1; newDay <= options.days + 1 + options.moreDays; newDay++) {
+      started = performance.now();
+      const day = generate({ scale: options.scale, day: newDay, out: path.join(work, "landing") });
+      console.log(`incremental day ${newDay}: ${day.files} files, ${(day.bytes / 1e6).toFixed(2)} MB generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const dayLoad = strata(work, ["load"]);
+      const dayRun = strata(work, ["run"]);
+      const dayTotal = dayLoad + dayRun;
+      const row = {
+        date: new Date().toISOString().slice(0, 10),
+        target: [options.target, ...(poolSize ? [`poolSize=${poolSize}`] : []), ...Object.entries(settings).map(([k, v]) => `${k}=${v}`), ...options.pgSettings].join(" "),
+        scale: options.scale,
+        days: newDay - 1,
+        mb: (full.bytes / 1e6).toFixed(0),
+        fullLoad: fullLoad.toFixed(1),
+        fullRun: fullRun.toFixed(1),
+        dayLoad: dayLoad.toFixed(1),
+        dayRun: dayRun.toFixed(1),
+        ratioTotal: ((100 * dayTotal) / fullTotal).toFixed(1),
+        ratioRun: ((100 * dayRun) / fullRun).toFixed(1),
+      };
+      console.log(`incremental day / full refresh: ${row.ratioTotal}% (load + run), ${row.ratioRun}% (run only)`);
+      appendResult(row);
+    }
   } finally {
     if (options.target === "postgres" && !options.keep) await withAdmin(options.pgUrl, (c) => c.query(`drop database if exists ${database} with (force)`));
   }
