@@ -157,6 +157,7 @@ async function main() {
     if (options.target === "postgres") await withAdmin(url(database), (c) => c.query("checkpoint"));
 
     const fullTotal = fullLoad + fullRun;
+    const label = [options.target, ...(poolSize ? [`poolSize=${poolSize}`] : []), ...Object.entries(settings).map(([k, v]) => `${k}=${v}`), ...options.pgSettings].join(" ");
     for (let newDay = options.days + 1; newDay <= options.days + 1 + options.moreDays; newDay++) {
       started = performance.now();
       const day = generate({ scale: options.scale, day: newDay, out: path.join(work, "landing") });
@@ -166,7 +167,7 @@ async function main() {
       const dayTotal = dayLoad + dayRun;
       const row = {
         date: new Date().toISOString().slice(0, 10),
-        target: [options.target, ...(poolSize ? [`poolSize=${poolSize}`] : []), ...Object.entries(settings).map(([k, v]) => `${k}=${v}`), ...options.pgSettings].join(" "),
+        target: label,
         scale: options.scale,
         days: newDay - 1,
         mb: (full.bytes / 1e6).toFixed(0),

@@ -23,11 +23,15 @@ export interface DocsServer {
 /** Serves files under `root` (nothing outside it) plus the live-reload event stream. */
 export function serveDocs(root: string, port: number): Promise<DocsServer> {
   const clients = new Set<http.ServerResponse>();
+  // Rebuilds announced so far. Every event carries it as its id, so a page whose stream dropped
+  // reconnects with the last one it saw (Last-Event-ID) and hears at once of a rebuild it missed.
+  let rebuilds = 0;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (url.pathname === "/__strata/events") {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-      res.write(": connected\n\n");
+      const seen = Number(req.headers["last-event-id"] ?? rebuilds);
+      res.write(seen < rebuilds ? `id: ${rebuilds}\nevent: reload\ndata: {}\n\n` : `id: ${rebuilds}\n: connected\n\n`);
       clients.add(res);
       req.on("close", () => clients.delete(res));
       return;
@@ -52,7 +56,8 @@ export function serveDocs(root: string, port: number): Promise<DocsServer> {
       resolve({
         url: `http://127.0.0.1:${actual}/`,
         notifyReload: () => {
-          for (const c of clients) c.write("event: reload\ndata: {}\n\n");
+          rebuilds++;
+          for (const c of clients) c.write(`id: ${rebuilds}\nevent: reload\ndata: {}\n\n`);
         },
         close: () =>
           new Promise<void>((done) => {

@@ -133,6 +133,24 @@ describe("docs server", () => {
     }
   });
 
+  it("tells a page that reconnects with an older Last-Event-ID about the rebuild it missed", async () => {
+    const server = await serveDocs(project(), 0);
+    try {
+      server.notifyReload();
+      const read = async (lastEventId: string) => {
+        const res = await fetch(`${server.url}__strata/events`, { headers: { "last-event-id": lastEventId } });
+        const reader = res.body!.getReader();
+        const { value } = await reader.read();
+        await reader.cancel();
+        return new TextDecoder().decode(value);
+      };
+      expect(await read("0")).toBe("id: 1\nevent: reload\ndata: {}\n\n");
+      expect(await read("1")).toBe("id: 1\n: connected\n\n");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("notices a changed model and new run results", async () => {
     const dir = project();
     const seen: string[] = [];
