@@ -45,7 +45,7 @@ function parseArgs(argv) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === "--scale") options.scale = Number(value);
     else if (flag === "--days") options.days = Number(value);
-    else if (flag === "--more-days") options.moreDays = Number(value);
+    else if (flag === "--more-days" && /^\d+$/.test(value ?? "")) options.moreDays = Number(value);
     else if (flag === "--target") options.target = value;
     else if (flag === "--pg-url") options.pgUrl = value;
     else if (flag === "--pg-setting" && /^[a-z_.]+=[A-Za-z0-9_.]+$/.test(value ?? "")) options.pgSettings.push(value);

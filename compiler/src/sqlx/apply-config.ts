@@ -151,7 +151,7 @@ function applyKey(record: ActionRecord, key: string, value: unknown, sink: Confi
     case "postgres": {
       if (!isPlainObject(value)) return bad("an object of PostgreSQL options, e.g. {fillfactor: 80}");
       for (const [option, v] of Object.entries(value)) {
-        if (option !== "fillfactor") return sink.error(record, `unknown key "${option}" in postgres${didYouMean(option, POSTGRES_KEYS)}`, key);
+        if (!POSTGRES_KEYS.includes(option)) return sink.error(record, `unknown key "${option}" in postgres${didYouMean(option, POSTGRES_KEYS)}`, key);
         if (!Number.isInteger(v) || (v as number) < 10 || (v as number) > 100) return bad("{fillfactor: a whole number from 10 to 100}");
       }
       strata.postgres = { ...value };

@@ -28,7 +28,7 @@ export interface ExpectedMarts {
   yearly: { year: number; netCents: number }[];
 }
 
-const BILLING_ONLY_OFFSET = 900000;
+export const BILLING_ONLY_OFFSET = 900000;
 const BIWEEKLY_ANCHOR = "2024-12-01";
 const ANOMALY_Z = 3;
 const DAY_MS = 86_400_000;

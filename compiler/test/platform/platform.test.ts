@@ -11,7 +11,7 @@ import { resolveTarget } from "../../src/project/targets";
 import { runProject } from "../../src/runner/run";
 import type { RunResults } from "../../src/runner/results";
 import { createWarehouse } from "../../src/warehouse/index";
-import { expectedMarts, type ExpectedMarts } from "./expected-marts";
+import { BILLING_ONLY_OFFSET, expectedMarts, type ExpectedMarts } from "./expected-marts";
 import { readLanding } from "./landing-files";
 import { serverIsUp } from "../plan/engines";
 
@@ -125,11 +125,11 @@ const MERGED_CRM_ID = 990;
  * payments for the re-lined order, the unchanged re-sent order, an order the corrections do not
  * touch (the marts add those two), the new order (it brings its payment along) and an order that
  * only arrives in a later run, an early payment re-sent with 1 EUR more, and a new CRM customer with
- * the e-mail of a billing-only account (ods.customer must delete the billing-only row). Named to sort after the
- * day's files, as the expected figures read files in name order. Returns the late order's header
- * and line (writeLateOrder).
+ * the e-mail of a billing-only account (ods.customer must delete the billing-only row). Named to
+ * sort after the day's files, as the expected figures read files in name order. Returns the late
+ * order's header and line, and the customer_id of the billing-only customer the CRM one absorbs.
  */
-function writeCorrections(landingDir: string): { order: string; line: string } {
+function writeCorrections(landingDir: string): { lateOrder: string; lateLine: string; absorbedCustomerId: number } {
   const csvRows = (file: string) => fs.readFileSync(path.join(landingDir, file), "utf8").trim().split("\n");
   const [header, ...orders] = csvRows("sales_orders/sales_orders_2024-12-10.csv");
   const fields = orders.slice(0, 5).map((line) => line.split(","));
@@ -171,8 +171,9 @@ function writeCorrections(landingDir: string): { order: string; line: string } {
     `${crmHeader}\n${[MERGED_CRM_ID, "Direct Buyer", ` ${billingOnly.email.toUpperCase()} `, "+31 20 555 0101", "Utrecht", "NL", "SMB", "2025-01-12", "2025-01-12 09:00:00"].join(",")}\n`,
   );
   return {
-    order: `${header}\n${[LATE_ORDER_ID, same[1], "2025-01-12", same[3], "completed"].join(",")}\n`,
-    line: `${lineHeader}\n${[LATE_ORDER_ID, 1, line[2], 3, line[4], 0].join(",")}\n`,
+    lateOrder: `${header}\n${[LATE_ORDER_ID, same[1], "2025-01-12", same[3], "completed"].join(",")}\n`,
+    lateLine: `${lineHeader}\n${[LATE_ORDER_ID, 1, line[2], 3, line[4], 0].join(",")}\n`,
+    absorbedCustomerId: BILLING_ONLY_OFFSET + Number(billingOnly.billing_account_id.slice(3)),
   };
 }
 
@@ -297,7 +298,7 @@ describe("reference platform, end to end", () => {
       // Corrections: old orders re-sent with another status, customer or month, one unchanged, a
       // line-only change, new payments for old orders and a payment re-sent with another amount.
       // The marts that add new orders' figures must recompute exactly the groups these change.
-      const lateOrder = writeCorrections(path.join(projectDir, "landing"));
+      const corrections = writeCorrections(path.join(projectDir, "landing"));
       expect((await load(projectDir)).loaded).toBe(4);
       const third = await runProject({ projectDir });
       expect(failures(third.results)).toEqual(["assertions.sales_order_line_relationships: 1 failing row"]);
@@ -307,14 +308,14 @@ describe("reference platform, end to end", () => {
       expect(third.results!.actions.find((a) => a.name === "assertions.payment_order_exists")?.assertion?.failingRows).toBe(2);
       const corrected = await query(projectDir, MART_QUERIES);
       expectMartsMatch(corrected, expectedMarts(readLanding(path.join(projectDir, "landing")).files));
-      expect(corrected.customerIdentity.filter((c) => c.customer === MERGED_CRM_ID || c.customer === 900000 + 59)).toEqual([
+      expect(corrected.customerIdentity.filter((c) => c.customer === MERGED_CRM_ID || c.customer === corrections.absorbedCustomerId)).toEqual([
         { customer: MERGED_CRM_ID, country: "NL", name: "Direct Buyer", phone: "+31 20 555 0101", segment: "SMB" },
       ]);
 
       // The late order arrives: ods.payment re-checks the waiting payment, and the marts count it
       // with the order.
-      fs.writeFileSync(path.join(projectDir, "landing/sales_orders/sales_orders_2025-01-12_late.csv"), lateOrder.order);
-      fs.writeFileSync(path.join(projectDir, "landing/sales_order_lines/sales_order_lines_2025-01-12_late.csv"), lateOrder.line);
+      fs.writeFileSync(path.join(projectDir, "landing/sales_orders/sales_orders_2025-01-12_late.csv"), corrections.lateOrder);
+      fs.writeFileSync(path.join(projectDir, "landing/sales_order_lines/sales_order_lines_2025-01-12_late.csv"), corrections.lateLine);
       expect((await load(projectDir)).loaded).toBe(2);
       const fourth = await runProject({ projectDir });
       expect(failures(fourth.results)).toEqual([]);
