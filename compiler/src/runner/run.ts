@@ -27,7 +27,8 @@ import { buildRunResults, toActionResult } from "./run-results";
 import { schedule } from "./scheduler";
 import { emptyState, StateCache } from "./state-cache";
 import { landingContracts, runLandingStep } from "./landing-step";
-import { lastDurations, writeRunResults } from "./write-results";
+import { writeRunResults } from "./write-results";
+import { estimatedDurations, recordDurations } from "./durations";
 
 export interface RunProjectOptions {
   projectDir: string;
@@ -238,12 +239,11 @@ async function runLocked(
     blocked: landing.blocked,
     atRunEnd: [] as string[],
   };
-  const durations = lastDurations(projectDir);
   const scheduled = await schedule({
     actions: selected,
     concurrency,
     signal,
-    estimatedMs: (action) => durations.get(targetKey(action.target)),
+    estimatedMs: estimatedDurations(projectDir, planOptions.fullRefresh),
     runAction: (action, s) => executeAction(action, ctx, s),
     onStart: (action) => reporter?.actionStarted(action),
     onFinish: (r) => reporter?.actionFinished(toActionResult(r)),
@@ -258,6 +258,7 @@ async function runLocked(
     cancelled: signal.aborted,
   });
   const resultsFile = writeRunResults(projectDir, results);
+  recordDurations(projectDir, planOptions.fullRefresh, selected, results);
   if (metaOk) {
     try {
       await recordRunResults(warehouse, results);

@@ -19,19 +19,6 @@ export function writeRunResults(projectDir: string, results: RunResults, name?: 
   return file;
 }
 
-/**
- * How long each action took in the last run (`schema.name` → ms), so the next run can start its
- * longest chain first; empty when there is no readable previous run.
- */
-export function lastDurations(projectDir: string): Map<string, number> {
-  try {
-    const previous = JSON.parse(fs.readFileSync(runResultsPath(projectDir), "utf8")) as RunResults;
-    return new Map(previous.actions.flatMap((a) => (typeof a.durationMs === "number" ? [[a.name, a.durationMs] as const] : [])));
-  } catch {
-    return new Map();
-  }
-}
-
 /** Every string value (and key) passes through `redact`. */
 export function redactStrings<T>(value: T): T {
   if (typeof value === "string") return redact(value) as T;

@@ -1,0 +1,79 @@
+// `.strata/durations.json`: how long each action took the last time it ran, kept apart for full
+// refreshes and for ordinary runs, so the scheduler can start the longest chain first.
+//
+// Why two kinds: an incremental model that took 70 s to build from scratch merges a day in 3 s. A run
+// right after a full refresh that weighed its chains with the full refresh's times would start the
+// wrong ones first, and a weekly full refresh would spoil the estimates of every daily run after it.
+// An action only in some runs (`--tags weekly`) keeps its estimate in between, since the file keeps
+// the latest duration of every action, not only those of the last run.
+import fs from "node:fs";
+import path from "node:path";
+import type { GraphAction } from "../graph/types";
+import { targetKey } from "../graph/select";
+import type { RunResults } from "./results";
+import { runResultsPath } from "./write-results";
+
+type RunKind = "fullRefresh" | "incremental";
+
+interface DurationsFile {
+  fullRefresh: Record<string, number>;
+  incremental: Record<string, number>;
+}
+
+function durationsPath(projectDir: string): string {
+  return runResultsPath(projectDir, "durations.json");
+}
+
+function isIncremental(action: GraphAction): boolean {
+  return action.kind === "table" && action.type === "incremental";
+}
+
+/** How `action` runs: a full refresh rebuilds everything but protected incremental tables. */
+function kindOf(action: GraphAction, fullRefresh: boolean): RunKind {
+  return fullRefresh && !(isIncremental(action) && "protected" in action && action.protected) ? "fullRefresh" : "incremental";
+}
+
+function read(projectDir: string): DurationsFile {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(durationsPath(projectDir), "utf8")) as Partial<DurationsFile>;
+    return { fullRefresh: { ...parsed.fullRefresh }, incremental: { ...parsed.incremental } };
+  } catch {
+    return { fullRefresh: {}, incremental: {} };
+  }
+}
+
+/**
+ * The expected duration of each action in a run (`fullRefresh` or not), for critical-path order.
+ * An incremental model is estimated only from runs of the same kind: a merge and a rebuild cost
+ * too differently to stand in for each other (unknown: weighed as nothing, so graph order decides).
+ * Every other action rebuilds whatever the run, so a run of either kind tells.
+ */
+export function estimatedDurations(projectDir: string, fullRefresh: boolean): (action: GraphAction) => number | undefined {
+  const durations = read(projectDir);
+  return (action) => {
+    const key = targetKey(action.target);
+    const kind = kindOf(action, fullRefresh);
+    const other = kind === "fullRefresh" ? "incremental" : "fullRefresh";
+    return durations[kind][key] ?? (isIncremental(action) ? undefined : durations[other][key]);
+  };
+}
+
+/** Records the durations of the actions that ran, keeping the others'. Never fails a run. */
+export function recordDurations(projectDir: string, fullRefresh: boolean, actions: GraphAction[], results: RunResults): void {
+  const durations = read(projectDir);
+  const byKey = new Map(actions.map((a) => [targetKey(a.target), a]));
+  for (const result of results.actions) {
+    const action = byKey.get(result.name);
+    const ran = result.status === "success" || result.status === "warned";
+    if (action && ran && typeof result.durationMs === "number") durations[kindOf(action, fullRefresh)][result.name] = result.durationMs;
+  }
+  try {
+    const file = durationsPath(projectDir);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(durations, null, 2)}\n`);
+    fs.renameSync(tmp, file);
+  } catch {
+    // Estimates only order the next run's actions: a read-only .strata must not fail this one.
+  }
+}
