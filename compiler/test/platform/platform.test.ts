@@ -125,11 +125,12 @@ const MERGED_CRM_ID = 990;
  * payments for the re-lined order, the unchanged re-sent order, an order the corrections do not
  * touch (the marts add those two), the new order (it brings its payment along) and an order that
  * only arrives in a later run, an early payment re-sent with 1 EUR more, and a new CRM customer with
- * the e-mail of a billing-only account (ods.customer must delete the billing-only row). Named to
- * sort after the day's files, as the expected figures read files in name order. Returns the late
- * order's header and line, and the customer_id of the billing-only customer the CRM one absorbs.
+ * the e-mail of a billing-only account (ods.customer must delete the billing-only row), and the new
+ * order's buyer renamed in the CRM. Named to sort after the day's files, as the expected figures
+ * read files in name order. Returns the late order's header and line, the customer_id of the
+ * billing-only customer the CRM one absorbs, and the renamed customer with its new name.
  */
-function writeCorrections(landingDir: string): { lateOrder: string; lateLine: string; absorbedCustomerId: number } {
+function writeCorrections(landingDir: string): { lateOrder: string; lateLine: string; absorbedCustomerId: number; renamed: { customerId: number; name: string } } {
   const csvRows = (file: string) => fs.readFileSync(path.join(landingDir, file), "utf8").trim().split("\n");
   const [header, ...orders] = csvRows("sales_orders/sales_orders_2024-12-10.csv");
   const fields = orders.slice(0, 5).map((line) => line.split(","));
@@ -166,14 +167,23 @@ function writeCorrections(landingDir: string): { lateOrder: string; lateLine: st
     (b: { crm_customer_id: number | null; email: string }) => b.crm_customer_id === null && !crmEmails.has(b.email.trim().toLowerCase()),
   );
   const [crmHeader] = csvRows("crm_customers/crm_customers_2024-12-01.csv");
+  // The buyer of the new order also changes name in the CRM: customer_360 must take both the new
+  // name and the new order's figures (not a group recomputed anyway: none of its orders changed).
+  const renamedId = same[1];
+  if ([flipped[1], moved[1], orders[1].split(",")[1], redated[1], relined[1]].includes(renamedId)) throw new Error(`test data: customer ${renamedId} also has a changed order`);
+  const crmRows = fs.readdirSync(path.join(landingDir, "crm_customers")).filter((f) => f.endsWith(".csv")).flatMap((f) => csvRows(`crm_customers/${f}`).slice(1));
+  const renamed = crmRows.map((r) => r.split(",")).filter((r) => r[0] === renamedId).sort((a, b) => a[8].localeCompare(b[8])).pop()!;
+  renamed[1] = `${renamed[1]} Renamed`;
+  renamed[8] = "2025-01-12 09:30:00";
   fs.writeFileSync(
     path.join(landingDir, "crm_customers/crm_customers_2025-01-12_corrections.csv"),
-    `${crmHeader}\n${[MERGED_CRM_ID, "Direct Buyer", ` ${billingOnly.email.toUpperCase()} `, "+31 20 555 0101", "Utrecht", "NL", "SMB", "2025-01-12", "2025-01-12 09:00:00"].join(",")}\n`,
+    `${crmHeader}\n${[MERGED_CRM_ID, "Direct Buyer", ` ${billingOnly.email.toUpperCase()} `, "+31 20 555 0101", "Utrecht", "NL", "SMB", "2025-01-12", "2025-01-12 09:00:00"].join(",")}\n${renamed.join(",")}\n`,
   );
   return {
     lateOrder: `${header}\n${[LATE_ORDER_ID, same[1], "2025-01-12", same[3], "completed"].join(",")}\n`,
     lateLine: `${lineHeader}\n${[LATE_ORDER_ID, 1, line[2], 3, line[4], 0].join(",")}\n`,
     absorbedCustomerId: BILLING_ONLY_OFFSET + Number(billingOnly.billing_account_id.slice(3)),
+    renamed: { customerId: Number(renamedId), name: renamed[1] },
   };
 }
 
@@ -311,6 +321,8 @@ describe("reference platform, end to end", () => {
       expect(corrected.customerIdentity.filter((c) => c.customer === MERGED_CRM_ID || c.customer === corrections.absorbedCustomerId)).toEqual([
         { customer: MERGED_CRM_ID, country: "NL", name: "Direct Buyer", phone: "+31 20 555 0101", segment: "SMB" },
       ]);
+      const renamed = await query(projectDir, { row: `select customer_name as name from marts.customer_360 where customer_id = ${corrections.renamed.customerId}` });
+      expect(renamed.row).toEqual([{ name: corrections.renamed.name }]);
 
       // The late order arrives: ods.payment re-checks the waiting payment, and the marts count it
       // with the order.
