@@ -43,10 +43,9 @@ function read(projectDir: string): DurationsFile {
 }
 
 /**
- * The expected duration of each action in a run (`fullRefresh` or not), for critical-path order.
- * An incremental model is estimated only from runs of the same kind: a merge and a rebuild cost
- * too differently to stand in for each other (unknown: weighed as nothing, so graph order decides).
- * Every other action rebuilds whatever the run, so a run of either kind tells.
+ * The expected duration of each action in a run (`fullRefresh` or not), for critical-path order:
+ * its last duration in a run of the same kind, else in the other kind (the first run after a full
+ * refresh weighs each merge by its rebuild: too long, but the big models are big either way).
  */
 export function estimatedDurations(projectDir: string, fullRefresh: boolean): (action: GraphAction) => number | undefined {
   const durations = read(projectDir);
@@ -54,7 +53,7 @@ export function estimatedDurations(projectDir: string, fullRefresh: boolean): (a
     const key = targetKey(action.target);
     const kind = kindOf(action, fullRefresh);
     const other = kind === "fullRefresh" ? "incremental" : "fullRefresh";
-    return durations[kind][key] ?? (isIncremental(action) ? undefined : durations[other][key]);
+    return durations[kind][key] ?? durations[other][key];
   };
 }
 
