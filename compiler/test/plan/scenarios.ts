@@ -123,6 +123,36 @@ export function planScenarios(open: () => Promise<Engine | undefined>): void {
     ]);
   });
 
+  it("incremental merge on a composite key: keys above the table's highest are inserted, the rest merged, an empty table merges all", async () => {
+    const s = await schemaFor("inc_top");
+    await engine.script(`create table ${s}.src (a int, b int, v text, n serial)`);
+    const pairs = { schema: s, name: "pairs" };
+    const action = incremental(pairs, { query: `select a, b, v from ${s}.src order by n`, uniqueKey: ["a", "b"] });
+    const contents = () => q(`select a, b, v from ${s}.pairs order by a nulls first, b nulls first`);
+    await engine.script(`insert into ${s}.src (a, b, v) values (1, 1, 'x'), (1, 2, 'y'), (2, null, 'n')`);
+    await run(action);
+    // The highest complete key is (1, 2): (2, 1) and (3, 1) are above it (the last copy of (3, 1)
+    // wins), (1, 2) and (0, 5) below it, and (2, NULL) has no place in that order: merged.
+    await engine.script(`insert into ${s}.src (a, b, v) values (1, 2, 'y2'), (2, 1, 'z'), (3, 1, 'w1'), (3, 1, 'w2'), (2, null, 'n2'), (0, 5, 'low')`);
+    const plan = await run(action);
+    expect(plan.steps.flatMap((step) => step.statements).filter((sql) => sql.startsWith("insert into"))).toHaveLength(2);
+    const merged = [
+      { a: 0, b: 5, v: "low" },
+      { a: 1, b: 1, v: "x" },
+      { a: 1, b: 2, v: "y2" },
+      { a: 2, b: null, v: "n2" },
+      { a: 2, b: 1, v: "z" },
+      { a: 3, b: 1, v: "w2" },
+    ];
+    expect(await contents()).toEqual(merged);
+    await run(action);
+    expect(await contents()).toEqual(merged);
+    // No highest key to compare with: every row goes through the merge.
+    await engine.script(`delete from ${s}.pairs; insert into ${s}.src (a, b, v) values (9, 9, 'e')`);
+    await run(action);
+    expect(await contents()).toEqual([...merged, { a: 9, b: 9, v: "e" }]);
+  });
+
   it("incremental append and delete+insert", async () => {
     const s = await schemaFor("inc2");
     await engine.script(`create table ${s}.src (id int, v text); insert into ${s}.src values (1, 'a'), (1, 'a2')`);

@@ -18,9 +18,12 @@ begin
          coalesce('update set ' || string_agg(format('%1$I = excluded.%1$I', a.attname), ', ' order by a.attnum) filter (where a.attname::text <> all (array['event_id']::text[])), 'nothing')
     into column_list, conflict_action
     from pg_attribute a where a.attrelid = '"ods"."events__strata_tmp_20260101_000000_ab12"'::regclass and a.attnum > 0 and not a.attisdropped;
+  execute format('lock table "ods"."events" in share row exclusive mode', column_list, conflict_action);
   execute format('insert into "ods"."events" (%1$s)
-select %1$s from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" order by "event_id", ctid desc) as incoming
+select %1$s from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" where ("event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1)) is not true order by "event_id", ctid desc) as incoming
 on conflict ("event_id") do %2$s', column_list, conflict_action);
+  execute format('insert into "ods"."events" (%1$s)
+select %1$s from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" where "event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1) order by "event_id", ctid desc) as incoming', column_list, conflict_action);
 end
 $strata$;
 drop table "ods"."events__strata_tmp_20260101_000000_ab12";
