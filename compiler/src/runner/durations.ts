@@ -1,11 +1,11 @@
 // `.strata/durations.json`: how long each action took the last time it ran, kept apart for full
 // refreshes and for ordinary runs, so the scheduler can start the longest chain first.
 //
-// Why two kinds: an incremental model that took 70 s to build from scratch merges a day in 3 s. A run
-// right after a full refresh that weighed its chains with the full refresh's times would start the
-// wrong ones first, and a weekly full refresh would spoil the estimates of every daily run after it.
-// An action only in some runs (`--tags weekly`) keeps its estimate in between, since the file keeps
-// the latest duration of every action, not only those of the last run.
+// Why two kinds: an incremental model that took 70 s to build from scratch merges a day in 3 s, so a
+// daily run weighed with a weekly full refresh's times would start the wrong chains first (only the
+// first ordinary run after the very first build has nothing better to go on). An action only in
+// some runs (`--tags weekly`) keeps its estimate in between: the file keeps the latest duration of
+// every action, not only those of the last run.
 import fs from "node:fs";
 import path from "node:path";
 import type { GraphAction } from "../graph/types";

@@ -164,8 +164,8 @@ function applyIncoming(target: Target, incoming: Target, strategy: IncrementalSt
     case "merge": {
       // A key above the table's highest cannot be in it: those rows (nearly all of a day's, in a
       // table that grows along its key, like orders or order lines) are inserted plainly, without
-      // the conflict check and speculative insertion of `on conflict` (≈30% of the cost of a
-      // merge of 300k new lines). The others merge first, so both statements compare with the
+      // the conflict check and speculative insertion of `on conflict` (a third less time for 300k
+      // new order lines, measured alone). The others merge first, so both statements compare with the
       // table's highest key from before: the merge only adds keys up to it. The lock keeps another
       // writer from adding a higher key in between (readers are not blocked).
       const aboveHighest = keyAboveHighest(target, key);
