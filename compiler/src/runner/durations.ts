@@ -7,11 +7,10 @@
 // some runs (`--tags weekly`) keeps its estimate in between: the file keeps the latest duration of
 // every action, not only those of the last run.
 import fs from "node:fs";
-import path from "node:path";
 import type { GraphAction } from "../graph/types";
 import { targetKey } from "../graph/select";
 import type { RunResults } from "./results";
-import { runResultsPath } from "./write-results";
+import { runResultsPath, writeJsonAtomically } from "./write-results";
 
 type RunKind = "fullRefresh" | "incremental";
 
@@ -67,11 +66,7 @@ export function recordDurations(projectDir: string, fullRefresh: boolean, action
     if (action && ran && typeof result.durationMs === "number") durations[kindOf(action, fullRefresh)][result.name] = result.durationMs;
   }
   try {
-    const file = durationsPath(projectDir);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(durations, null, 2)}\n`);
-    fs.renameSync(tmp, file);
+    writeJsonAtomically(durationsPath(projectDir), durations);
   } catch {
     // Estimates only order the next run's actions: a read-only .strata must not fail this one.
   }

@@ -12,11 +12,16 @@ export function runResultsPath(projectDir: string, name = "run_results.json"): s
 /** `.strata/run_results.json` (or `test_results.json` for `strata test`). */
 export function writeRunResults(projectDir: string, results: RunResults, name?: string): string {
   const file = runResultsPath(projectDir, name);
+  writeJsonAtomically(file, redactStrings(results));
+  return file;
+}
+
+/** `value` as JSON into `file` (its folder created), through a temp file and a rename. */
+export function writeJsonAtomically(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(redactStrings(results), null, 2)}\n`);
+  fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
   fs.renameSync(tmp, file);
-  return file;
 }
 
 /** Every string value (and key) passes through `redact`. */
