@@ -1,9 +1,13 @@
-// The actions ready to start, highest priority first (ties: the lowest index, i.e. graph order).
-// A binary heap, so picking the next action stays O(log n) in projects of thousands of models.
+// The actions ready to start, highest priority first (ties: the highest `then`, then the lowest
+// index, i.e. graph order). A binary heap, so picking the next action stays O(log n) in projects of
+// thousands of models.
 export class ReadyQueue {
   private readonly heap: number[] = [];
 
-  constructor(private readonly priority: number[]) {}
+  constructor(
+    private readonly priority: number[],
+    private readonly then: number[] = [],
+  ) {}
 
   get size(): number {
     return this.heap.length;
@@ -39,6 +43,8 @@ export class ReadyQueue {
 
   /** Whether action `a` starts before action `b`. */
   private before(a: number, b: number): boolean {
-    return this.priority[a] > this.priority[b] || (this.priority[a] === this.priority[b] && a < b);
+    if (this.priority[a] !== this.priority[b]) return this.priority[a] > this.priority[b];
+    const [thenA, thenB] = [this.then[a] ?? 0, this.then[b] ?? 0];
+    return thenA !== thenB ? thenA > thenB : a < b;
   }
 }

@@ -7,7 +7,10 @@
 // Which ready action starts first: the one heading the longest remaining chain, weighed by how
 // long each action took last time (`estimatedMs`), as build tools schedule the critical path
 // first. A run is as long as its longest chain; starting a leaf assertion before the next model of
-// that chain only delays it. Without estimates, ready actions start in the given order.
+// that chain only delays it. Of two chains weighed the same, the action more actions wait for
+// starts first (list scheduling's "most immediate successors"): estimates tie when they are
+// guesses, and the busier action is the likelier bottleneck. Without estimates, ready actions
+// start in the given order.
 import { targetKey } from "../graph/select";
 import type { GraphAction, Target } from "../graph/types";
 import { errorLine } from "./execute-action";
@@ -107,7 +110,10 @@ export async function schedule(options: ScheduleOptions): Promise<ScheduledResul
   const rootCause: string[] = new Array(actions.length);
   const blockers: (Set<string> | undefined)[] = new Array(actions.length);
   /** Ready to start, critical path first. */
-  const ready = new ReadyQueue(criticalPathMs(actions, dependents, options.estimatedMs));
+  const ready = new ReadyQueue(
+    criticalPathMs(actions, dependents, options.estimatedMs),
+    options.estimatedMs ? dependents.map((d) => d.length) : [],
+  );
   /** Ready but settled without running: skipped, cancelled or disabled (whatever the concurrency). */
   const due: number[] = [];
   let dueHead = 0;

@@ -38,13 +38,13 @@ function project(): string {
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 describe("run duration estimates", () => {
-  it("estimates an action from its last run of the same kind, else of the other kind", () => {
+  it("estimates an action from its last run of the same kind; untimed in an ordinary run, every action weighs the same", () => {
     const dir = project();
     recordDurations(dir, true, [orders, sales], results({ orders: 70_000, sales: 2_000 }));
     const afterFullRefresh = estimatedDurations(dir, false);
-    // Not merged yet: the rebuild's time is all there is.
-    expect(afterFullRefresh(orders)).toBe(70_000);
-    expect(afterFullRefresh(sales)).toBe(2_000);
+    // Not merged yet: a rebuild's time says nothing of a merge, so both weigh one second.
+    expect(afterFullRefresh(orders)).toBe(1_000);
+    expect(afterFullRefresh(sales)).toBe(1_000);
 
     recordDurations(dir, false, [orders, sales], results({ orders: 3_000, sales: 1_900 }));
     expect(estimatedDurations(dir, false)(orders)).toBe(3_000);
@@ -52,6 +52,13 @@ describe("run duration estimates", () => {
     // The next full refresh still expects a rebuild's time.
     expect(estimatedDurations(dir, true)(orders)).toBe(70_000);
     expect(estimatedDurations(dir, true)(sales)).toBe(2_000);
+  });
+
+  it("weighs a rebuild it has not timed by the last merge", () => {
+    const dir = project();
+    recordDurations(dir, false, [orders], results({ orders: 3_000 }));
+    expect(estimatedDurations(dir, true)(orders)).toBe(3_000);
+    expect(estimatedDurations(dir, true)(sales)).toBeUndefined();
   });
 
   it("keeps the estimates of actions a run did not select, and ignores actions that did not run", () => {
@@ -73,10 +80,11 @@ describe("run duration estimates", () => {
 
   it("starts without estimates when the file is missing or unreadable, and rewrites it", () => {
     const dir = project();
-    expect(estimatedDurations(dir, false)(sales)).toBeUndefined();
+    expect(estimatedDurations(dir, true)(sales)).toBeUndefined();
+    expect(estimatedDurations(dir, false)(sales)).toBe(1_000);
     fs.mkdirSync(path.join(dir, ".strata"));
     fs.writeFileSync(path.join(dir, ".strata", "durations.json"), "{ not json");
-    expect(estimatedDurations(dir, false)(sales)).toBeUndefined();
+    expect(estimatedDurations(dir, true)(sales)).toBeUndefined();
     recordDurations(dir, false, [sales], results({ sales: 10 }));
     expect(estimatedDurations(dir, false)(sales)).toBe(10);
   });

@@ -79,6 +79,23 @@ describe("schedule", () => {
     expect(plain.started).toEqual(["a", "a_check1", "a_check2", "b", "c"]);
   });
 
+  it("of two chains weighed the same, starts the action more actions wait for", async () => {
+    // orders and crm → customer both feed sales, and weigh the same; customer also feeds two more.
+    const actions = [
+      table("orders"),
+      table("crm"),
+      table("customer", ["crm"]),
+      table("sales", ["orders", "customer"]),
+      assertion("customer_check", "customer"),
+      table("customer_360", ["customer", "sales"]),
+    ];
+    const r = runner();
+    await schedule({ actions, concurrency: 1, runAction: r.runAction, estimatedMs: () => 1_000 });
+    // crm heads the longest chain (crm → customer → sales → customer_360); then customer, which three
+    // actions wait for, starts before orders (one), though orders comes first in the given order.
+    expect(r.started.slice(0, 3)).toEqual(["crm", "customer", "orders"]);
+  });
+
   it("never runs more than `concurrency` actions at once, and uses all of it", async () => {
     const actions = Array.from({ length: 10 }, (_, i) => table(`m${i}`));
     const r = runner({}, 10);
