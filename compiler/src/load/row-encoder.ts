@@ -3,11 +3,12 @@
 // column defaults fill them, so the server does not parse them a million times.) This is the
 // loader's hot path: rows are written straight into one reusable byte buffer, the common value
 // shapes are checked byte by byte and copied as they are, and the hash is computed in place.
-import type { ContractColumn } from "./contract";
+import type { ColumnType, ContractColumn } from "./contract";
 import { valueEncoder, type ValueEncoder } from "./column-values";
 import { md5Hex } from "./md5";
 import type { CsvRecord } from "./formats/csv-tokenizer";
 import { isIsoTemporalBytes } from "./temporal-format";
+import { KeyOrder } from "./key-order";
 
 /** A file does not match its contract; `reason` names the file, row, column and value. */
 export class ContractViolation extends Error {
@@ -20,6 +21,8 @@ export class ContractViolation extends Error {
 export interface RowMetadata {
   /** The file's label in messages (its name), e.g. `orders_2024-01-03.csv`. */
   label: string;
+  /** The contract's primary key: its values are watched for order (see key-order.ts). */
+  primaryKey?: string[];
 }
 
 /**
@@ -55,6 +58,11 @@ export class RowEncoder {
   private readonly fastPaths: (FastPath | undefined)[];
   private readonly names: string[];
   private readonly required: boolean[];
+  /** Per column, its place in the primary key (-1: not a key column); where the row's key parts start and end. */
+  private readonly keyPart: number[];
+  private readonly keyStarts: number[];
+  private readonly keyEnds: number[];
+  private readonly keyOrder: KeyOrder | undefined;
   private out = Buffer.allocUnsafe(INITIAL_BYTES);
   private length = 0;
   /** Set by the CSV reader once the file has a byte that is not UTF-8: every value then takes the checked path. */
@@ -68,6 +76,17 @@ export class RowEncoder {
     this.fastPaths = columns.map(fastPath);
     this.names = columns.map((c) => c.name);
     this.required = columns.map((c) => c.required);
+    const key = meta.primaryKey ?? [];
+    this.keyPart = this.names.map((name) => key.indexOf(name));
+    this.keyStarts = key.map(() => 0);
+    this.keyEnds = key.map(() => 0);
+    const keyTypes = key.map((k) => columns.find((c) => c.name === k)?.type);
+    this.keyOrder = key.length > 0 && keyTypes.every((t) => t !== undefined) ? new KeyOrder(keyTypes as ColumnType[]) : undefined;
+  }
+
+  /** Whether the primary key of every row added so far is proven different from every other's. */
+  get keysProvenUnique(): boolean {
+    return this.keyOrder?.unique ?? false;
   }
 
   /** Appends a CSV record; `positions[i]` is the record index of contract column i. */
@@ -76,11 +95,14 @@ export class RowEncoder {
     const { starts, ends } = record;
     for (let i = 0; i < this.names.length; i++) {
       if (i > 0) this.byte(TAB);
+      const part = this.keyPart[i];
+      if (part >= 0) this.keyStarts[part] = this.length;
       const f = positions[i];
       const start = starts[f];
       const end = ends[f];
       if (start === end) {
         this.missing(i, row);
+        if (part >= 0) this.keyEnds[part] = this.length;
         continue;
       }
       const fast = this.fastPaths[i];
@@ -98,6 +120,7 @@ export class RowEncoder {
       } else {
         this.put(i, record.text(f), row);
       }
+      if (part >= 0) this.keyEnds[part] = this.length;
     }
     this.endRow(rowStart);
   }
@@ -107,10 +130,13 @@ export class RowEncoder {
     const rowStart = this.length;
     for (let i = 0; i < this.names.length; i++) {
       if (i > 0) this.byte(TAB);
+      const part = this.keyPart[i];
+      if (part >= 0) this.keyStarts[part] = this.length;
       const raw = record[this.names[i]];
       // A function can only come from Object.prototype (a column named "constructor" missing).
       if (raw === undefined || raw === "" || raw === null || typeof raw === "function") this.missing(i, row);
       else this.put(i, raw, row);
+      if (part >= 0) this.keyEnds[part] = this.length;
     }
     this.endRow(rowStart);
   }
@@ -127,9 +153,12 @@ export class RowEncoder {
     const rowStart = this.length;
     for (let i = 0; i < this.names.length; i++) {
       if (i > 0) this.byte(TAB);
+      const part = this.keyPart[i];
+      if (part >= 0) this.keyStarts[part] = this.length;
       const raw = record[positions[i]];
       if (raw === "" || raw === undefined) this.missing(i, row);
       else this.put(i, raw, row);
+      if (part >= 0) this.keyEnds[part] = this.length;
     }
     this.endRow(rowStart);
     return this.take().toString();
@@ -163,6 +192,7 @@ export class RowEncoder {
 
   /** `\t` + md5 of the row's values + `\n`. */
   private endRow(rowStart: number): void {
+    this.keyOrder?.observe(this.out, this.keyStarts, this.keyEnds);
     this.reserve(34);
     const dataEnd = this.length;
     this.out[dataEnd] = TAB;

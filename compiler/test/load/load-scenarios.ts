@@ -84,6 +84,9 @@ export function describeLoading(label: string, open: () => Warehouse): void {
       ["invalid JSON", "json", "bad.json", '[{"id": 1}, {"id": 2,}]', /^bad\.json: invalid JSON after row 1: /],
       ["a duplicate primary key", "csv", "bad.csv", ordersCsv(3, "2,dup,1,03/01/2024,y,2024-01-03 10:00:00"),
         "bad.csv: primary key (id) = (2) appears 2 times"],
+      // Ascending runs (1-3, then 0, 2, 9) whose ranges overlap: the database looks for the duplicate.
+      ["a duplicate primary key in a second ascending run", "csv", "bad.csv", ordersCsv(3) + [0, 2, 9].map((id) => `${id},again,1,03/01/2024,y,2024-01-03 10:00:00\n`).join(""),
+        "bad.csv: primary key (id) = (2) appears 2 times"],
     ] as const)("rejects a file with %s whole, with a precise reason and no rows", async (_, format, name, content, reason) => {
       const src = add(format);
       project.write(src, name, content);
