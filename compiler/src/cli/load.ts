@@ -45,7 +45,8 @@ async function runLoad(dir: string, flags: LoadFlags): Promise<number> {
   if (target.adapter === "athena") {
     throw new UserError(`strata load needs a PostgreSQL or PGlite target: target "${target.name}" is Athena, which has no COPY`, { file: target.file });
   }
-  const warehouse = createWarehouse(target, { projectDir, concurrency: 1 });
+  // One connection per source loading at once, up to the target's pool (PGlite: one).
+  const warehouse = createWarehouse(target, { projectDir });
   await warehouse.connect();
   let report: LoadReport;
   try {

@@ -26,6 +26,10 @@ export function tableName(contract: LandingContract): string {
   return `${contract.table.schema}.${contract.table.name}`;
 }
 
+export function createLandingSchemaSql(schema: string): string {
+  return `create schema if not exists ${q(schema)}`;
+}
+
 /**
  * Contract columns are nullable in the table: the contract, not a constraint, decides what is
  * required, so relaxing a contract never needs a migration.
@@ -39,7 +43,7 @@ export function createLandingTableSql(contract: LandingContract): string[] {
   );
   const table = quotedTable(contract);
   const statements = [
-    `create schema if not exists ${q(contract.table.schema)}`,
+    createLandingSchemaSql(contract.table.schema),
     `create table ${table} (\n${columns.join(",\n")}\n)`,
     loadedAtIndexSql(contract),
   ];

@@ -9,7 +9,7 @@
 import { UserError } from "../errors";
 import type { Warehouse } from "../warehouse/warehouse";
 import { discoverContracts, suggest, type LandingContract } from "./contract";
-import { alignLandingTableSql, readLandingColumns, tableName } from "./landing-table";
+import { alignLandingTableSql, createLandingSchemaSql, readLandingColumns, tableName } from "./landing-table";
 import { listLandingFiles, sha256File, type LandingFile } from "./landing-files";
 import { loadFile } from "./load-file";
 import { ensureManifest, manifestKey, readManifest, releaseQuarantine, touchManifestEntry, type ManifestEntry } from "./manifest";
@@ -80,10 +80,12 @@ export async function loadLanding(options: LoadLandingOptions): Promise<LoadRepo
   if (contracts.length > 0) {
     const manifest = await warehouse.withSession((s) => readManifest(s, contracts.map((c) => c.source)));
     const plans = contracts.map((contract) => ({ contract, files: listLandingFiles(contract, projectDir) }));
-    await checkTablesFitContracts(warehouse, plans, manifest);
+    /** Sources with a file not loaded yet. */
+    const pending = plans.filter((p) => p.files.some((f) => manifest.get(manifestKey(f.source, f.path))?.status !== "loaded"));
+    await checkTablesFitContracts(warehouse, pending);
     await ensureManifest(warehouse);
 
-    for (const { contract, files: landingFiles } of plans) {
+    const loadSource = async ({ contract, files: landingFiles }: SourcePlan) => {
       for (const file of landingFiles) {
         emit(await processFile(warehouse, contract, file, manifest.get(manifestKey(file.source, file.path)), options));
       }
@@ -95,9 +97,43 @@ export async function loadLanding(options: LoadLandingOptions): Promise<LoadRepo
           emit({ source: e.source, path: e.path, table: e.targetTable, status: "released", rows: 0, bytes: 0, reason: "file removed; quarantine lifted", durationMs: 0 });
         }
       }
-    }
+    };
+    // Sources load side by side, up to one per connection: each file is its own transaction into its
+    // source's table. A source's files load one after the other in name order, so its later file
+    // always gets the later _loaded_at; sources sharing a landing table load one after the other,
+    // and the schemas are created first (concurrent `create … if not exists` of one name collide).
+    await createLandingSchemas(warehouse, pending);
+    const byTable = new Map<string, SourcePlan[]>();
+    for (const plan of plans) byTable.set(tableName(plan.contract), [...(byTable.get(tableName(plan.contract)) ?? []), plan]);
+    await forEachAtOnce([...byTable.values()], warehouse.maxConcurrency, async (sharing) => {
+      for (const plan of sharing) await loadSource(plan);
+    });
   }
+  // The report lists the files in source order, however the loads interleaved.
+  const order = new Map(contracts.map((c, i) => [c.source, i]));
+  files.sort((a, b) => order.get(a.source)! - order.get(b.source)!);
   return summarize(files, performance.now() - started);
+}
+
+/**
+ * Runs `work` on every item, at most `limit` at once, and settles when all have; the first failure
+ * stops starting new items and is thrown once the running ones settle.
+ */
+async function forEachAtOnce<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
 }
 
 async function processFile(
@@ -160,19 +196,24 @@ export function selectContracts(projectDir: string, wanted?: string[]): LandingC
   return contracts.filter((c) => wanted.includes(c.source));
 }
 
+interface SourcePlan {
+  contract: LandingContract;
+  files: LandingFile[];
+}
+
+async function createLandingSchemas(warehouse: Warehouse, plans: SourcePlan[]): Promise<void> {
+  const schemas = new Set(plans.map((p) => p.contract.table.schema));
+  for (const schema of schemas) await warehouse.execute(createLandingSchemaSql(schema));
+}
+
 /**
  * Before loading anything: every existing landing table that a new file will load into must fit
  * its contract, so a contract/table mismatch stops the command (exit 2) with nothing changed.
  */
-async function checkTablesFitContracts(
-  warehouse: Warehouse,
-  plans: { contract: LandingContract; files: LandingFile[] }[],
-  manifest: Map<string, ManifestEntry>,
-): Promise<void> {
-  const needed = plans.filter((p) => p.files.some((f) => manifest.get(manifestKey(f.source, f.path))?.status !== "loaded"));
-  if (needed.length === 0) return;
+async function checkTablesFitContracts(warehouse: Warehouse, pending: SourcePlan[]): Promise<void> {
+  if (pending.length === 0) return;
   await warehouse.withSession(async (session) => {
-    for (const { contract } of needed) {
+    for (const { contract } of pending) {
       const existing = await readLandingColumns(session, contract);
       if (existing) alignLandingTableSql(contract, existing);
     }

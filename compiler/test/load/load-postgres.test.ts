@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResolvedTarget } from "../../src/project/targets";
 import { createWarehouse } from "../../src/warehouse";
 import { bundleCli, runCli, spawnCli } from "./cli-bundle";
-import { LandingProject, ordersCsv } from "./landing-project";
+import pg from "pg";
+import { loadLanding } from "../../src/load";
+import { LandingProject, ordersCsv, uniqueName } from "./landing-project";
 import { describeLoading } from "./load-scenarios";
 
 const URL = "postgres://postgres@127.0.0.1:5432/test";
@@ -85,6 +87,57 @@ describe.skipIf(!up)("on PostgreSQL 15", () => {
       expect(count.rows[0]).toEqual({ n: 120_000, ids: 120_000 });
       expect(await project.manifest(source)).toMatchObject([{ status: "loaded", rows: 120_000 }]);
     });
+  });
+});
+
+describe.skipIf(!up)("sources loading side by side on PostgreSQL 15", () => {
+  const warehouse = createWarehouse(target, { projectDir: ".", concurrency: 2 });
+  let project: LandingProject;
+  let sources: string[];
+
+  beforeAll(async () => {
+    await warehouse.connect();
+    project = new LandingProject(warehouse);
+    // Named so that "a" comes first in source order.
+    sources = [project.addSource("csv", "primaryKey: [id]", undefined, uniqueName("a_orders")), project.addSource("csv", "primaryKey: [id]", undefined, uniqueName("b_orders"))];
+  });
+  afterAll(async () => {
+    await project.cleanup(sources);
+    await warehouse.close();
+  });
+
+  it("does not hold up one source's files behind another's, and reports them in source order", async () => {
+    const [a, b] = sources;
+    // The first load creates the schema and both tables at once.
+    project.write(a, "day1.csv", ordersCsv(3));
+    project.write(b, "day0.csv", ordersCsv(2));
+    expect(await project.load([a, b])).toMatchObject({ loaded: 2, quarantined: 0 });
+    project.write(a, "day2.csv", ordersCsv(5));
+    project.write(b, "day1.csv", ordersCsv(4));
+
+    // Another session holds a's table: a's new file waits for it, b's must load meanwhile.
+    const blocker = new pg.Client({ connectionString: URL });
+    await blocker.connect();
+    const done: string[] = [];
+    let load: ReturnType<typeof loadLanding> | undefined;
+    try {
+      await blocker.query(`begin; lock table "${project.schema}"."${a}" in access exclusive mode`);
+      load = loadLanding({ projectDir: project.dir, warehouse, onEvent: (e) => e.type === "file_done" && done.push(e.result.path) });
+      await waitFor(async () => done.includes(`landing/${b}/day1.csv`));
+      expect(done).not.toContain(`landing/${a}/day2.csv`);
+    } finally {
+      await blocker.query("commit");
+      await blocker.end();
+    }
+    const report = await load!;
+    expect(report.files.map((f) => [f.path, f.status])).toEqual([
+      [`landing/${a}/day1.csv`, "unchanged"],
+      [`landing/${a}/day2.csv`, "loaded"],
+      [`landing/${b}/day0.csv`, "unchanged"],
+      [`landing/${b}/day1.csv`, "loaded"],
+    ]);
+    expect(await project.rows(a, "count(*)::int as n")).toEqual([{ n: 8 }]);
+    expect(await project.rows(b, "count(*)::int as n")).toEqual([{ n: 6 }]);
   });
 });
 
