@@ -106,16 +106,23 @@ function loadedAfterLatestIn(selfRef, column = "_loaded_at") {
  * into scans of the whole table. Like autovacuum, it analyzes a table that has no statistics yet
  * (a first build, or a rebuild swapped in) or whose rows changed by more than a tenth since the
  * last analyze — so a day merged into a big table does not pay for sampling it again (~1 s each).
+ * `{ growthOnly: true }` leaves updates out and counts growth instead (a tenth more pages than at
+ * the last analyze or vacuum): for a table whose updates rewrite only figures that no query
+ * filters, joins or groups on (customer_360: a day rewrites a sixth of its rows, and sampling it
+ * again cost 0.4-0.6 s at the end of the run), statistics stay good until it grows.
  * Athena keeps no such statistics: nothing to do (an empty post_operations block adds no statement).
  */
-function refreshStatistics(relation) {
+function refreshStatistics(relation, { growthOnly = false } = {}) {
   if (dialect().isAthena()) return "";
   const literal = relation.replace(/'/g, "''");
   const regclass = `'${literal}'::regclass`;
+  const changed = growthOnly
+    ? `(select pg_relation_size(c.oid) > 1.1 * greatest(c.relpages, 1) * current_setting('block_size')::integer from pg_class c where c.oid = ${regclass})`
+    : `(select t.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) from pg_stat_user_tables t join pg_class c on c.oid = t.relid where t.relid = ${regclass})`;
   return `do $$
 begin
   if not exists (select 1 from pg_stats s join pg_class c on c.relname = s.tablename join pg_namespace n on n.oid = c.relnamespace and n.nspname = s.schemaname where c.oid = ${regclass})
-    or (select t.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) from pg_stat_user_tables t join pg_class c on c.oid = t.relid where t.relid = ${regclass})
+    or ${changed}
   then
     execute 'analyze ${literal}';
   end if;
