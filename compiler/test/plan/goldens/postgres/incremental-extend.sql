@@ -5,7 +5,7 @@ create unlogged table "ods"."events__strata_tmp_20260101_000000_ab12" as select 
 
 -- step: merge new rows into events (one transaction)
 begin;
-do $strata$
+do $strata1$
 declare
   col record;
   column_list text;
@@ -19,13 +19,23 @@ begin
     into column_list, conflict_action
     from pg_attribute a where a.attrelid = '"ods"."events__strata_tmp_20260101_000000_ab12"'::regclass and a.attnum > 0 and not a.attisdropped;
   execute format('lock table "ods"."events" in share row exclusive mode', column_list, conflict_action);
-  execute format('insert into "ods"."events" (%1$s)
-select %1$s from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" where ("event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1)) is not true order by "event_id", ctid desc) as incoming
-on conflict ("event_id") do %2$s', column_list, conflict_action);
-  execute format('insert into "ods"."events" (%1$s)
-select %1$s from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" where "event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1) order by "event_id", ctid desc) as incoming', column_list, conflict_action);
+  execute format('do $strata$
+begin
+  insert into "ods"."events" (%1$s)
+  select %1$s from (select * from "ods"."events__strata_tmp_20260101_000000_ab12" where ("event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1)) is not true) as incoming
+  on conflict ("event_id") do %2$s;
+  insert into "ods"."events" (%1$s)
+  select %1$s from (select * from "ods"."events__strata_tmp_20260101_000000_ab12" where "event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1)) as incoming;
+exception when unique_violation or cardinality_violation then
+  insert into "ods"."events" (%1$s)
+  select %1$s from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" where ("event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1)) is not true order by "event_id", ctid desc) as incoming
+  on conflict ("event_id") do %2$s;
+  insert into "ods"."events" (%1$s)
+  select %1$s from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" where "event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1) order by "event_id", ctid desc) as incoming;
 end
-$strata$;
+$strata$', column_list, conflict_action);
+end
+$strata1$;
 drop table "ods"."events__strata_tmp_20260101_000000_ab12";
 commit;
 

@@ -25,11 +25,21 @@ begin
 end
 $strata$;
 lock table "ods"."events" in share row exclusive mode;
-insert into "ods"."events" ("event_id", "kind", "at")
-select "event_id", "kind", "at" from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" where ("event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1)) is not true order by "event_id", ctid desc) as incoming
-on conflict ("event_id") do update set "kind" = excluded."kind", "at" = excluded."at";
-insert into "ods"."events" ("event_id", "kind", "at")
-select "event_id", "kind", "at" from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" where "event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1) order by "event_id", ctid desc) as incoming;
+do $strata$
+begin
+  insert into "ods"."events" ("event_id", "kind", "at")
+  select "event_id", "kind", "at" from (select * from "ods"."events__strata_tmp_20260101_000000_ab12" where ("event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1)) is not true) as incoming
+  on conflict ("event_id") do update set "kind" = excluded."kind", "at" = excluded."at";
+  insert into "ods"."events" ("event_id", "kind", "at")
+  select "event_id", "kind", "at" from (select * from "ods"."events__strata_tmp_20260101_000000_ab12" where "event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1)) as incoming;
+exception when unique_violation or cardinality_violation then
+  insert into "ods"."events" ("event_id", "kind", "at")
+  select "event_id", "kind", "at" from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" where ("event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1)) is not true order by "event_id", ctid desc) as incoming
+  on conflict ("event_id") do update set "kind" = excluded."kind", "at" = excluded."at";
+  insert into "ods"."events" ("event_id", "kind", "at")
+  select "event_id", "kind", "at" from (select distinct on ("event_id") * from "ods"."events__strata_tmp_20260101_000000_ab12" where "event_id" is not null and "event_id" > (select "event_id" from "ods"."events" where "event_id" is not null order by "event_id" desc limit 1) order by "event_id", ctid desc) as incoming;
+end
+$strata$;
 drop table "ods"."events__strata_tmp_20260101_000000_ab12";
 commit;
 
