@@ -104,7 +104,10 @@ export async function loadLanding(options: LoadLandingOptions): Promise<LoadRepo
     // and the schemas are created first (concurrent `create … if not exists` of one name collide).
     await createLandingSchemas(warehouse, pending);
     const byTable = new Map<string, SourcePlan[]>();
-    for (const plan of plans) byTable.set(tableName(plan.contract), [...(byTable.get(tableName(plan.contract)) ?? []), plan]);
+    for (const plan of plans) {
+      const table = tableName(plan.contract);
+      byTable.set(table, [...(byTable.get(table) ?? []), plan]);
+    }
     await forEachAtOnce([...byTable.values()], warehouse.maxConcurrency, async (sharing) => {
       for (const plan of sharing) await loadSource(plan);
     });
