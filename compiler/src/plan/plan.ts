@@ -22,6 +22,11 @@ export interface PlanStep {
   statements: string[];
   /** Run the statements inside one BEGIN … COMMIT on one connection. */
   transactional: boolean;
+  /**
+   * false: the rows these statements write were counted when an earlier step staged them (an
+   * incremental's new rows, copied from their temp table), so they are not the action's rows again.
+   */
+  countsRows?: false;
 }
 
 export interface ActionPlan {

@@ -4,7 +4,7 @@
 // are retried with backoff, except for `operations`, which may not be safe to run twice.
 import { targetKey } from "../graph/select";
 import type { GraphAction, Severity } from "../graph/types";
-import type { ActionPlan, PlanFunction, PlanOptions } from "../plan/plan";
+import type { ActionPlan, PlanFunction, PlanOptions, PlanStep } from "../plan/plan";
 import { redact } from "../redact";
 import { abortableSleep } from "../warehouse/abortable-sleep";
 import type { QueryResult, Session, Warehouse, WarehouseState } from "../warehouse/warehouse";
@@ -106,20 +106,20 @@ async function runPlan(
   let rows: number | undefined;
   let bytes: number | undefined;
   let statements = 0;
-  const tally = (sql: string, r: QueryResult) => {
+  const tally = (step: PlanStep, sql: string, r: QueryResult) => {
     statements++;
     if (r.bytesScanned !== undefined) bytes = (bytes ?? 0) + r.bytesScanned;
-    if (r.rowCount !== undefined && r.rowCount !== null && countsRows(sql)) rows = (rows ?? 0) + r.rowCount;
+    if (r.rowCount !== undefined && r.rowCount !== null && step.countsRows !== false && writesOutputRows(sql)) rows = (rows ?? 0) + r.rowCount;
   };
-  const runAll = async (session: Session, sqls: string[]) => {
-    for (const sql of sqls) tally(sql, await session.execute(sql, { signal }));
+  const runAll = async (session: Session, step: PlanStep) => {
+    for (const sql of step.statements) tally(step, sql, await session.execute(sql, { signal }));
   };
   for (const step of plan.steps) {
     if (signal.aborted) throw new Error("cancelled");
     if (step.statements.length === 0) continue;
-    if (step.transactional) await warehouse.transaction((s) => runAll(s, step.statements));
-    else if (step.statements.length === 1) tally(step.statements[0], await warehouse.execute(step.statements[0], { signal }));
-    else await warehouse.withSession((s) => runAll(s, step.statements));
+    if (step.transactional) await warehouse.transaction((s) => runAll(s, step));
+    else if (step.statements.length === 1) tally(step, step.statements[0], await warehouse.execute(step.statements[0], { signal }));
+    else await warehouse.withSession((s) => runAll(s, step));
   }
   if (!plan.check) return { status: "success", rowsAffected: rows, bytesScanned: bytes, statements };
 
@@ -154,7 +154,7 @@ export async function runCleanup(warehouse: Pick<Warehouse, "execute">, cleanup:
  * Statements whose row count is the action's output: CTAS, INSERT, MERGE, UPDATE. A `delete` in
  * delete+insert would count the replaced rows twice, and DDL (create schema/view/index) reports 0.
  */
-function countsRows(sql: string): boolean {
+function writesOutputRows(sql: string): boolean {
   // Only the head matters: skip leading blanks and comments, then look at the first keywords.
   const head = sql.slice(0, 400).replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, "").slice(0, 200).toLowerCase();
   if (/^(insert|merge|update|select|with)\b/.test(head)) return true;

@@ -2,13 +2,15 @@
 // checks and samples, required declarations, cleanup on failure, and the retry policy. The
 // strata_meta tests share the same warehouse (starting one costs about a second).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CompiledGraph, GraphAction, Target } from "../../src/graph/types";
+import type { CompiledGraph, GraphAction, Table, Target } from "../../src/graph/types";
 import type { ActionPlan, PlanFunction, PlanOptions } from "../../src/plan/plan";
 import { executeAction, type ExecuteContext } from "../../src/runner/execute-action";
 import { ensureMetaTables, recordRunResults, recordRunStart } from "../../src/runner/meta";
 import { results } from "./sample-results";
 import { StateCache } from "../../src/runner/state-cache";
 import { PgliteWarehouse } from "../../src/warehouse/pglite";
+import { planPostgres } from "../../src/plan/postgres";
+import { incremental } from "../plan/fixtures";
 
 const schema = `runner_exec_${Math.random().toString(36).slice(2, 8)}`;
 const t = (name: string): Target => ({ schema, name });
@@ -64,6 +66,23 @@ describe("executeAction", () => {
     expect(out).toMatchObject({ status: "success", rowsAffected: 43, statements: 3, attempts: 1 });
     const rows = await wh.execute(`select count(*)::int as n from ${schema}.built`);
     expect(rows.rows[0].n).toBe(43);
+  });
+
+  it("counts an incremental's new rows once, not again when they are copied from their temp table", async () => {
+    await wh.execute(`create table ${schema}.src (id int, v text); insert into ${schema}.src values (1, 'a'), (2, 'b'), (3, 'c')`);
+    const ctx = context(planPostgres, { planOptions: { ...planOptions, runId: "count_rows" } });
+    const strategies: [string, Partial<Table>][] = [
+      ["appended", {}],
+      ["replaced", { uniqueKey: ["id"], strata: { incrementalStrategy: "delete+insert" } }],
+      ["merged", { uniqueKey: ["id"] }],
+    ];
+    for (const [name, fields] of strategies) {
+      const action = incremental(t(name), { query: `select id, v from ${schema}.src`, ...fields }) as GraphAction;
+      expect((await executeAction(action, ctx, never)).rowsAffected).toBe(3); // the first build
+      expect((await executeAction(action, ctx, never)).rowsAffected).toBe(3); // the same rows again
+    }
+    expect((await wh.execute(`select count(*)::int as n from ${schema}.appended`)).rows[0].n).toBe(6);
+    expect((await wh.execute(`select count(*)::int as n from ${schema}.replaced`)).rows[0].n).toBe(3);
   });
 
   it("rolls back a failed transactional step, runs the cleanup and reports one line", async () => {

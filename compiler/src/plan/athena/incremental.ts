@@ -64,6 +64,7 @@ export function planIncremental(action: TableAction, state: WarehouseState, opti
           description: `delete the rows being replaced, then insert (keys ${keys.join(", ")})`,
           statements: [deleteSql(action, stagedRows, keys), appendSql(action.target, stagedRows, columns), `drop table ${ddlName(staged)}`],
           transactional: false,
+          countsRows: false,
         },
       ];
       cleanup = [`drop table if exists ${ddlName(staged)}`];

@@ -124,6 +124,7 @@ function planIncrementalUpdate(
   const apply: PlanStep = {
     description: `${strategy} new rows into ${target.name}`,
     transactional: true,
+    countsRows: false,
     statements: [
       ...ensureIndex,
       ...rowStatements,
