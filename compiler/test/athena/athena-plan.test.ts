@@ -96,6 +96,8 @@ describe("Athena plans (goldens)", () => {
       planAthena(deleteInsert, state, options()),
       planAthena(inc, state, options({ fullRefresh: true })),
     ]);
+    // The staged rows are the action's rows: copying them into the table does not count them again.
+    expect(planAthena(deleteInsert, state, options()).steps.map((s) => s.countsRows)).toEqual([undefined, false]);
   });
 
   it("a protected incremental is never rebuilt, even with --full-refresh", () => {

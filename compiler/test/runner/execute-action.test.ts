@@ -1,6 +1,7 @@
 // One action on a real (in-memory PGlite) warehouse, with hand-written plans: steps, assertion
-// checks and samples, required declarations, cleanup on failure, and the retry policy. The
-// strata_meta tests share the same warehouse (starting one costs about a second).
+// checks and samples, required declarations, cleanup on failure, and the retry policy; and the rows
+// real incremental plans report. The strata_meta tests share the same warehouse (starting one costs
+// about a second).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CompiledGraph, GraphAction, Table, Target } from "../../src/graph/types";
 import type { ActionPlan, PlanFunction, PlanOptions } from "../../src/plan/plan";
