@@ -58,8 +58,10 @@ export class RowEncoder {
   private readonly fastPaths: (FastPath | undefined)[];
   private readonly names: string[];
   private readonly required: boolean[];
-  /** Per column, its place in the primary key (-1: not a key column); where the row's key parts start and end. */
-  private readonly keyPart: number[];
+  /** Where each column's value starts in the row being added (its end: the next one's TAB). */
+  private readonly valueStarts: number[];
+  /** The column of each primary key part, and where the row's key parts start and end. */
+  private readonly keyColumns: number[];
   private readonly keyStarts: number[];
   private readonly keyEnds: number[];
   private readonly keyOrder: KeyOrder | undefined;
@@ -76,11 +78,12 @@ export class RowEncoder {
     this.fastPaths = columns.map(fastPath);
     this.names = columns.map((c) => c.name);
     this.required = columns.map((c) => c.required);
+    this.valueStarts = columns.map(() => 0);
     const key = meta.primaryKey ?? [];
-    this.keyPart = this.names.map((name) => key.indexOf(name));
+    this.keyColumns = key.map((k) => this.names.indexOf(k));
     this.keyStarts = key.map(() => 0);
     this.keyEnds = key.map(() => 0);
-    const keyTypes = key.map((k) => columns.find((c) => c.name === k)?.type);
+    const keyTypes = this.keyColumns.map((c) => columns[c]?.type);
     this.keyOrder = key.length > 0 && keyTypes.every((t) => t !== undefined) ? new KeyOrder(keyTypes as ColumnType[]) : undefined;
   }
 
@@ -95,14 +98,12 @@ export class RowEncoder {
     const { starts, ends } = record;
     for (let i = 0; i < this.names.length; i++) {
       if (i > 0) this.byte(TAB);
-      const part = this.keyPart[i];
-      if (part >= 0) this.keyStarts[part] = this.length;
+      this.valueStarts[i] = this.length;
       const f = positions[i];
       const start = starts[f];
       const end = ends[f];
       if (start === end) {
         this.missing(i, row);
-        if (part >= 0) this.keyEnds[part] = this.length;
         continue;
       }
       const fast = this.fastPaths[i];
@@ -120,7 +121,6 @@ export class RowEncoder {
       } else {
         this.put(i, record.text(f), row);
       }
-      if (part >= 0) this.keyEnds[part] = this.length;
     }
     this.endRow(rowStart);
   }
@@ -130,13 +130,11 @@ export class RowEncoder {
     const rowStart = this.length;
     for (let i = 0; i < this.names.length; i++) {
       if (i > 0) this.byte(TAB);
-      const part = this.keyPart[i];
-      if (part >= 0) this.keyStarts[part] = this.length;
+      this.valueStarts[i] = this.length;
       const raw = record[this.names[i]];
       // A function can only come from Object.prototype (a column named "constructor" missing).
       if (raw === undefined || raw === "" || raw === null || typeof raw === "function") this.missing(i, row);
       else this.put(i, raw, row);
-      if (part >= 0) this.keyEnds[part] = this.length;
     }
     this.endRow(rowStart);
   }
@@ -153,12 +151,10 @@ export class RowEncoder {
     const rowStart = this.length;
     for (let i = 0; i < this.names.length; i++) {
       if (i > 0) this.byte(TAB);
-      const part = this.keyPart[i];
-      if (part >= 0) this.keyStarts[part] = this.length;
+      this.valueStarts[i] = this.length;
       const raw = record[positions[i]];
       if (raw === "" || raw === undefined) this.missing(i, row);
       else this.put(i, raw, row);
-      if (part >= 0) this.keyEnds[part] = this.length;
     }
     this.endRow(rowStart);
     return this.take().toString();
@@ -192,13 +188,24 @@ export class RowEncoder {
 
   /** `\t` + md5 of the row's values + `\n`. */
   private endRow(rowStart: number): void {
-    this.keyOrder?.observe(this.out, this.keyStarts, this.keyEnds);
+    if (this.keyOrder) this.observeKey();
     this.reserve(34);
     const dataEnd = this.length;
     this.out[dataEnd] = TAB;
     md5Hex(this.out, rowStart, dataEnd, this.out, dataEnd + 1);
     this.out[dataEnd + 33] = NEWLINE;
     this.length = dataEnd + 34;
+  }
+
+  /** Hands the row's key parts (each column's value runs up to the next column's TAB) to keyOrder. */
+  private observeKey(): void {
+    const last = this.names.length - 1;
+    for (let p = 0; p < this.keyColumns.length; p++) {
+      const c = this.keyColumns[p];
+      this.keyStarts[p] = this.valueStarts[c];
+      this.keyEnds[p] = c < last ? this.valueStarts[c + 1] - 1 : this.length;
+    }
+    this.keyOrder!.observe(this.out, this.keyStarts, this.keyEnds);
   }
 
   private byte(b: number): void {

@@ -96,6 +96,23 @@ describe("RowEncoder", () => {
     expect(encoder.encodeFields(["7", "", ""], [0, 1, 2], 1)).toContain("7\t\\N\t\\N\t");
   });
 
+  it("hands each row's primary key to the key-order proof, whichever columns hold it", () => {
+    const provenFor = (primaryKey: string[], rows: string[][], cols = columns) => {
+      const keyed = new RowEncoder(cols, { label: "orders.csv", primaryKey });
+      for (const [i, fields] of rows.entries()) keyed.encodeFields(fields, [0, 1, 2], i + 1);
+      return keyed.keysProvenUnique;
+    };
+    const rows = [["1", "b", "9"], ["2", "a", ""], ["3", "a", "10"]];
+    expect(provenFor(["id"], rows)).toBe(true);
+    expect(provenFor(["name", "id"], [rows[1], rows[2], rows[0]])).toBe(true); // (a,2) (a,3) (b,1)
+    expect(provenFor(["name"], rows)).toBe(false); // "a" twice
+    expect(provenFor(["amount"], rows)).toBe(false); // numeric: left to the database
+    // The key in the last column, which no TAB ends.
+    const idLast = [columns[1], columns[2], columns[0]];
+    expect(provenFor(["id"], [["b", "9", "1"], ["a", "", "10"]], idLast)).toBe(true);
+    expect(provenFor(["id"], [["b", "9", "10"], ["a", "", "10"]], idLast)).toBe(false);
+  });
+
   it("names the file, row, column and value of the first bad value", () => {
     expect(() => encoder.encodeFields(["1", "a", "12,x"], [0, 1, 2], 90000)).toThrow(
       new ContractViolation('orders.csv row 90000, column "amount": "12,x" is not a numeric'),
