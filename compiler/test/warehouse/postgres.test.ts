@@ -1,12 +1,11 @@
 // The pg driver against the real PostgreSQL server on 127.0.0.1:5432 (skipped with a message when
 // it is not running). pglite.test.ts runs it against PGlite served over the wire by pglite-socket.
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import YAML from "yaml";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConnectionError, ExitCode, StrataError } from "../../src/errors";
+import { resolveTarget } from "../../src/project/targets";
 import { CancelledError, WarehouseError } from "../../src/warehouse/warehouse-error";
 import { freePort, open } from "./connections";
 import { createDependents, dropDependents, expectDependentsRead, uniqueName } from "./dependents-scenario";
@@ -71,10 +70,13 @@ describe.skipIf(!up)("PostgresWarehouse on PostgreSQL 15 (127.0.0.1:5432)", () =
 
   it("accepts the reference platform's aurora settings, which are in effect in every session", async () => {
     // targets.yaml ships them untested otherwise: a misspelt parameter would fail every scheduled run.
-    const targets = YAML.parse(fs.readFileSync(path.join(__dirname, "../../../targets.yaml"), "utf8"));
-    const settings: Record<string, unknown> = targets.targets.aurora.settings;
+    // Read as `--target aurora` reads them, then pointed at the local server (no SSL here).
+    vi.stubEnv("DATABASE_URL", `postgres://${SERVER.user}@${SERVER.host}:${SERVER.port}/${SERVER.database}`);
+    const { config } = resolveTarget(path.resolve(__dirname, "../../.."), "aurora");
+    vi.unstubAllEnvs();
+    const settings = config.settings as Record<string, unknown>;
     expect(Object.keys(settings)).toEqual(expect.arrayContaining(["jit", "max_parallel_workers_per_gather"]));
-    const aurora = open({ ...SERVER, poolSize: 2, settings });
+    const aurora = open({ ...config, ssl: "disable" });
     try {
       await aurora.connect();
       for (const [name, value] of Object.entries(settings)) {
