@@ -3,7 +3,8 @@
 //
 //   npm run build && node bench/incremental/run.mjs [--scale 10] [--days 42] [--target postgres|pglite]
 //                                                   [--pg-url postgres://postgres@127.0.0.1:5432/test] [--keep] [--reuse]
-//                                                   [--pg-setting name=value]... [--more-days N]
+//                                                   [--pg-setting name=value]... [--pg-server-setting name=value]...
+//                                                   [--more-days N]
 //
 // 1. generates `--days` days of landing files at `--scale` (scale 1 ≈ 1M order lines) into
 //    bench/.work/incremental/, with a copy of the reference project next to them;
@@ -19,6 +20,13 @@
 // column names them).
 // `--pg-setting name=value` (repeatable) sets a further server parameter on the benchmark database
 // for both runs (`alter database … set`); the row's target column names it too.
+// `--pg-server-setting name=value` (repeatable) sets a server-wide parameter that a database cannot
+// override, such as `max_wal_size`, with `alter system` and a configuration reload, for the whole
+// benchmark; it is put back when the benchmark ends (an interrupted run prints how to put it back).
+// The row's target column names it as `server:name=value`.
+// Each day also prints the checkpoints that its WAL volume forced (PostgreSQL's "checkpoints are
+// occurring too frequently"): each one writes pages out during the run and makes every page the run
+// touches next go to the WAL whole again.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -40,7 +48,7 @@ function platformTarget() {
 }
 
 function parseArgs(argv) {
-  const options = { scale: 10, days: 42, moreDays: 0, target: "postgres", pgUrl: "postgres://postgres@127.0.0.1:5432/test", keep: false, reuse: false, pgSettings: [] };
+  const options = { scale: 10, days: 42, moreDays: 0, target: "postgres", pgUrl: "postgres://postgres@127.0.0.1:5432/test", keep: false, reuse: false, pgSettings: [], pgServerSettings: [] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === "--scale") options.scale = Number(value);
@@ -49,6 +57,7 @@ function parseArgs(argv) {
     else if (flag === "--target") options.target = value;
     else if (flag === "--pg-url") options.pgUrl = value;
     else if (flag === "--pg-setting" && /^[a-z_.]+=[A-Za-z0-9_.]+$/.test(value ?? "")) options.pgSettings.push(value);
+    else if (flag === "--pg-server-setting" && /^[a-z_]+=[A-Za-z0-9_.]+$/.test(value ?? "")) options.pgServerSettings.push(value);
     else if (flag === "--reuse") {
       options.reuse = true; // reuse the landing files a previous run generated at this scale
       i--;
@@ -93,6 +102,51 @@ async function withAdmin(url, fn) {
   }
 }
 
+/**
+ * Applies server-wide parameters (`alter system`, reload) and returns a function that puts back what
+ * postgresql.auto.conf held before. Only parameters a reload changes (context "sighup") are accepted.
+ */
+async function applyServerSettings(adminUrl, settings) {
+  const previous = [];
+  await withAdmin(adminUrl, async (c) => {
+    for (const setting of settings) {
+      const [name] = setting.split("=");
+      const { rows } = await c.query("select context from pg_settings where name = $1", [name]);
+      if (rows[0]?.context !== "sighup") throw new Error(`--pg-server-setting ${name}: ${rows[0] ? `needs a server restart (context ${rows[0].context})` : "no such parameter"}`);
+      const auto = await c.query("select setting from pg_file_settings where name = $1 and sourcefile like '%postgresql.auto.conf' and applied", [name]);
+      previous.push({ name, value: auto.rows[0]?.setting });
+    }
+    // Only once every name is known to be settable, so that a bad one changes nothing.
+    for (const setting of settings) {
+      const [name, value] = setting.split("=");
+      await c.query(`alter system set ${name} = '${value}'`);
+    }
+    await c.query("select pg_reload_conf()");
+  });
+  const undo = previous.map(({ name, value }) => (value === undefined ? `alter system reset ${name}` : `alter system set ${name} = '${value}'`));
+  console.log(`server settings: ${settings.join(", ")} (alter system; if interrupted, put them back with: ${undo.join("; ")}; select pg_reload_conf())`);
+  return () =>
+    withAdmin(adminUrl, async (c) => {
+      for (const statement of undo) await c.query(statement);
+      await c.query("select pg_reload_conf()");
+    });
+}
+
+/**
+ * Checkpoints requested so far on the server (not started by checkpoint_timeout). Nothing else
+ * requests one while a day runs on an otherwise idle server, so the difference over a day counts
+ * the checkpoints its WAL volume forced.
+ */
+async function walCheckpoints(url) {
+  return withAdmin(url, async (c) => {
+    // PostgreSQL 17 moved the counter to pg_stat_checkpointer.
+    const { rows: version } = await c.query("select current_setting('server_version_num')::int >= 170000 as checkpointer");
+    const [column, view] = version[0].checkpointer ? ["num_requested", "pg_stat_checkpointer"] : ["checkpoints_req", "pg_stat_bgwriter"];
+    const { rows } = await c.query(`select ${column}::int as forced, current_setting('max_wal_size') as max_wal_size from ${view}`);
+    return rows[0];
+  });
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const work = path.join(repo, "bench/.work/incremental", `scale-${options.scale}`);
@@ -133,6 +187,7 @@ async function main() {
   const database = `bench_incremental_${process.pid}`;
   const url = (name) => Object.assign(new URL(options.pgUrl), { pathname: `/${name}` }).toString();
   const { settings, poolSize } = options.target === "postgres" ? platformTarget() : { settings: {} };
+  let restoreServer;
   if (options.target === "postgres") {
     await withAdmin(options.pgUrl, async (c) => {
       await c.query(`create database ${database}`);
@@ -147,6 +202,7 @@ async function main() {
   }
 
   try {
+    if (options.target === "postgres" && options.pgServerSettings.length) restoreServer = await applyServerSettings(options.pgUrl, options.pgServerSettings);
     console.log("full refresh:");
     const fullLoad = strata(work, ["load"]);
     const fullRun = strata(work, ["run", "--full-refresh"]);
@@ -157,13 +213,18 @@ async function main() {
     if (options.target === "postgres") await withAdmin(url(database), (c) => c.query("checkpoint"));
 
     const fullTotal = fullLoad + fullRun;
-    const label = [options.target, ...(poolSize ? [`poolSize=${poolSize}`] : []), ...Object.entries(settings).map(([k, v]) => `${k}=${v}`), ...options.pgSettings].join(" ");
+    const label = [options.target, ...(poolSize ? [`poolSize=${poolSize}`] : []), ...Object.entries(settings).map(([k, v]) => `${k}=${v}`), ...options.pgSettings, ...options.pgServerSettings.map((s) => `server:${s}`)].join(" ");
     for (let newDay = options.days + 1; newDay <= options.days + 1 + options.moreDays; newDay++) {
       started = performance.now();
       const day = generate({ scale: options.scale, day: newDay, out: path.join(work, "landing") });
       console.log(`incremental day ${newDay}: ${day.files} files, ${(day.bytes / 1e6).toFixed(2)} MB generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const before = options.target === "postgres" ? await walCheckpoints(url(database)) : undefined;
       const dayLoad = strata(work, ["load"]);
       const dayRun = strata(work, ["run"]);
+      if (before) {
+        const after = await walCheckpoints(url(database));
+        console.log(`  checkpoints forced by the WAL volume (max_wal_size ${after.max_wal_size}): ${after.forced - before.forced}`);
+      }
       const dayTotal = dayLoad + dayRun;
       const row = {
         date: new Date().toISOString().slice(0, 10),
@@ -183,6 +244,7 @@ async function main() {
     }
   } finally {
     if (options.target === "postgres" && !options.keep) await withAdmin(options.pgUrl, (c) => c.query(`drop database if exists ${database} with (force)`));
+    if (restoreServer) await restoreServer();
   }
 }
 
