@@ -107,20 +107,17 @@ async function withAdmin(url, fn) {
  * postgresql.auto.conf held before. Only parameters a reload changes (context "sighup") are accepted.
  */
 async function applyServerSettings(adminUrl, settings) {
+  const pairs = settings.map((setting) => setting.split("="));
   const previous = [];
   await withAdmin(adminUrl, async (c) => {
-    for (const setting of settings) {
-      const [name] = setting.split("=");
+    for (const [name] of pairs) {
       const { rows } = await c.query("select context from pg_settings where name = $1", [name]);
       if (rows[0]?.context !== "sighup") throw new Error(`--pg-server-setting ${name}: ${rows[0] ? `needs a server restart (context ${rows[0].context})` : "no such parameter"}`);
       const auto = await c.query("select setting from pg_file_settings where name = $1 and sourcefile like '%postgresql.auto.conf' and applied", [name]);
       previous.push({ name, value: auto.rows[0]?.setting });
     }
     // Only once every name is known to be settable, so that a bad one changes nothing.
-    for (const setting of settings) {
-      const [name, value] = setting.split("=");
-      await c.query(`alter system set ${name} = '${value}'`);
-    }
+    for (const [name, value] of pairs) await c.query(`alter system set ${name} = '${value}'`);
     await c.query("select pg_reload_conf()");
   });
   const undo = previous.map(({ name, value }) => (value === undefined ? `alter system reset ${name}` : `alter system set ${name} = '${value}'`));

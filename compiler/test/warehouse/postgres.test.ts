@@ -72,8 +72,12 @@ describe.skipIf(!up)("PostgresWarehouse on PostgreSQL 15 (127.0.0.1:5432)", () =
     // targets.yaml ships them untested otherwise: a misspelt parameter would fail every scheduled run.
     // Read as `--target aurora` reads them, then pointed at the local server (no SSL here).
     vi.stubEnv("DATABASE_URL", `postgres://${SERVER.user}@${SERVER.host}:${SERVER.port}/${SERVER.database}`);
-    const { config } = resolveTarget(path.resolve(__dirname, "../../.."), "aurora");
-    vi.unstubAllEnvs();
+    let config;
+    try {
+      ({ config } = resolveTarget(path.resolve(__dirname, "../../.."), "aurora"));
+    } finally {
+      vi.unstubAllEnvs(); // even when targets.yaml fails to resolve, so later tests see the real env
+    }
     const settings = config.settings as Record<string, unknown>;
     expect(Object.keys(settings)).toEqual(expect.arrayContaining(["jit", "max_parallel_workers_per_gather"]));
     const aurora = open({ ...config, ssl: "disable" });
